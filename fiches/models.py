@@ -1,0 +1,498 @@
+"""Fiches (sheets about an aid, a service or a dispositif) and their taxonomy."""
+
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    MultipleChooserPanel,
+    ObjectList,
+    TabbedInterface,
+    TitleFieldPanel,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from territories.models import EPCI, Commune, StructurePage, TerritoirePage
+
+from .blocks import FicheBodyBlock
+
+PRO_PERMISSION = "fiches.view_professional_content"
+
+
+def add_months(day, months):
+    """`day` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+# --- Taxonomy ---------------------------------------------------------------------------
+
+
+class Theme(index.Indexed, models.Model):
+    """A theme in a two-level tree: categories, then thématiques (data·inclusion v1)."""
+
+    name = models.CharField(_("nom"), max_length=255)
+    slug = models.SlugField(_("identifiant d’URL"), max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("catégorie"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("Vide pour une catégorie ; sinon la catégorie de cette thématique."),
+    )
+    code = models.CharField(
+        _("code data·inclusion"),
+        max_length=150,
+        blank=True,
+        help_text=_("Code de la thématique dans le référentiel national ; vide pour un thème local."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveIntegerField(_("ordre"), default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("parent"),
+        FieldPanel("code"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="unique_theme_code"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def clean(self):
+        super().clean()
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("Un thème ne peut pas être sa propre catégorie.")})
+            if self.parent.parent_id:
+                raise ValidationError(
+                    {"parent": _("Les thèmes ont deux niveaux : choisissez une catégorie.")}
+                )
+            if self.pk and self.children.exists():
+                raise ValidationError(
+                    {"parent": _("Ce thème a des sous-thèmes : il doit rester une catégorie.")}
+                )
+
+    @property
+    def is_category(self):
+        return self.parent_id is None
+
+    def get_absolute_url(self):
+        return reverse("fiches:theme", args=[self.slug])
+
+
+class Public(index.Indexed, models.Model):
+    name = models.CharField(_("nom"), max_length=255)
+    slug = models.SlugField(_("identifiant d’URL"), max_length=120, unique=True)
+    code = models.CharField(_("code data·inclusion"), max_length=150, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveIntegerField(_("ordre"), default=0)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("code"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("public")
+        verbose_name_plural = _("publics")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="unique_public_code"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("fiches:public", args=[self.slug])
+
+
+# --- Pages ------------------------------------------------------------------------------
+
+
+class FicheIndexPage(Page):
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["fiches.FichePage"]
+
+    class Meta:
+        verbose_name = _("index des fiches")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        fiches = FichePage.objects.child_of(self).live().order_by("title")
+        context["page_obj"] = Paginator(fiches, 30).get_page(request.GET.get("page"))
+        context["categories"] = Theme.objects.filter(parent=None)
+        return context
+
+
+class CoverageKind(models.TextChoices):
+    DEPARTEMENT = "departement", _("Tout le département")
+    TERRITORIES = "territories", _("Territoires d’action sociale")
+    EPCI = "epci", _("EPCI")
+    COMMUNES = "communes", _("Communes")
+
+
+class ReviewInterval(models.IntegerChoices):
+    THREE = 3, _("3 mois")
+    SIX = 6, _("6 mois")
+    TWELVE = 12, _("12 mois")
+
+
+class FicheQuerySet(PageQuerySet):
+    def covering(self, commune):
+        """Fiches whose area includes `commune` (département-wide ones always do)."""
+        return self.filter(
+            Q(coverage_kind=CoverageKind.DEPARTEMENT)
+            | Q(Exists(FicheCoveredCommune.objects.filter(fiche=OuterRef("pk"), commune=commune)))
+        )
+
+    def with_theme(self, theme):
+        """Fiches tagged with the theme or, for a category, with any of its thématiques."""
+        return self.filter(
+            Exists(
+                FichePage.themes.through.objects.filter(
+                    Q(theme=theme) | Q(theme__parent=theme), fichepage=OuterRef("pk")
+                )
+            )
+        )
+
+    def with_public(self, public):
+        return self.filter(publics=public)
+
+
+FicheManager = PageManager.from_queryset(FicheQuerySet)
+
+
+class FicheKeyword(TaggedItemBase):
+    content_object = ParentalKey(
+        "fiches.FichePage", on_delete=models.CASCADE, related_name="tagged_keywords"
+    )
+
+
+class FichePage(Page):
+    summary = models.TextField(
+        _("résumé"),
+        max_length=600,
+        help_text=_("Deux ou trois phrases : ce que c’est, pour qui, ce que la personne obtient."),
+    )
+    body = StreamField(FicheBodyBlock(), verbose_name=_("contenu"), blank=True)
+    themes = ParentalManyToManyField(Theme, verbose_name=_("thèmes"), blank=True, related_name="fiches")
+    publics = ParentalManyToManyField(
+        Public, verbose_name=_("publics"), blank=True, related_name="fiches"
+    )
+    keywords = ClusterTaggableManager(
+        verbose_name=_("mots-clés"), through=FicheKeyword, blank=True
+    )
+
+    coverage_kind = models.CharField(
+        _("zone couverte"),
+        max_length=12,
+        choices=CoverageKind.choices,
+        default=CoverageKind.DEPARTEMENT,
+    )
+    coverage_territories = ParentalManyToManyField(
+        TerritoirePage, verbose_name=_("territoires"), blank=True, related_name="+"
+    )
+    coverage_epcis = ParentalManyToManyField(EPCI, verbose_name=_("EPCI"), blank=True, related_name="+")
+    coverage_communes = ParentalManyToManyField(
+        Commune, verbose_name=_("communes"), blank=True, related_name="+"
+    )
+
+    last_verified = models.DateField(_("informations vérifiées le"), default=date.today)
+    review_interval = models.PositiveSmallIntegerField(
+        _("à revérifier tous les"), choices=ReviewInterval.choices, default=ReviewInterval.SIX
+    )
+    owners = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsables de la fiche"),
+        blank=True,
+        related_name="owned_fiches",
+    )
+    # Professional-only: never rendered to anonymous visitors, never indexed, never exported.
+    pro_content = RichTextField(
+        _("section réservée aux professionnels"),
+        blank=True,
+        features=["bold", "italic", "link", "ul", "ol"],
+        help_text=_("Lignes directes, astuces d’orientation. Visible des professionnels connectés."),
+    )
+    is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
+
+    objects = FicheManager()
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("keywords", [index.SearchField("name")]),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+        index.RelatedFields("publics", [index.SearchField("name")]),
+        index.FilterField("coverage_kind"),
+    ]
+
+    content_panels = [
+        TitleFieldPanel("title"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("publics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("keywords"),
+            ],
+            heading=_("Classement"),
+        ),
+        MultipleChooserPanel(
+            "carriers", label=_("Structures qui portent le dispositif"), chooser_field_name="structure"
+        ),
+        MultipleChooserPanel(
+            "places", label=_("Lieux où se rendre"), chooser_field_name="structure"
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("coverage_kind"),
+                FieldPanel("coverage_territories", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("coverage_epcis", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("coverage_communes"),
+            ],
+            heading=_("Zone couverte"),
+        ),
+        InlinePanel("links", heading=_("Liens utiles"), label=_("lien")),
+        InlinePanel("attachments", heading=_("Pièces jointes"), label=_("document")),
+        MultiFieldPanel(
+            [FieldPanel("last_verified"), FieldPanel("review_interval")],
+            heading=_("Vérification"),
+        ),
+    ]
+    pro_panels = [FieldPanel("pro_content")]
+    settings_panels = Page.settings_panels + [FieldPanel("owners"), FieldPanel("is_demo")]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Contenu")),
+            ObjectList(pro_panels, heading=_("Usage professionnel")),
+            ObjectList(Page.promote_panels, heading=_("Référencement")),
+            ObjectList(settings_panels, heading=_("Paramètres")),
+        ]
+    )
+    parent_page_types = ["fiches.FicheIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("fiche")
+        verbose_name_plural = _("fiches")
+        permissions = [
+            ("view_professional_content", _("Peut voir les contenus réservés aux professionnels"))
+        ]
+
+    def clean(self):
+        super().clean()
+        required = {
+            CoverageKind.TERRITORIES: "coverage_territories",
+            CoverageKind.EPCI: "coverage_epcis",
+            CoverageKind.COMMUNES: "coverage_communes",
+        }
+        # The M2M values are not readable here before the first save; the form validates them.
+        field = required.get(self.coverage_kind)
+        if field and self.pk and not getattr(self, field).exists():
+            raise ValidationError({field: _("Choisissez au moins un élément pour cette zone.")})
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        # A full save is a creation or a publication; saving a draft only touches a few
+        # columns (update_fields) and must not change what the live version covers.
+        if kwargs.get("update_fields") is None:
+            self.refresh_covered_communes()
+        return result
+
+    # -- Coverage ------------------------------------------------------------------------
+
+    def compute_covered_commune_ids(self):
+        kind = self.coverage_kind
+        if kind == CoverageKind.DEPARTEMENT:
+            return set()  # matched by `coverage_kind`, not stored commune by commune
+        if kind == CoverageKind.TERRITORIES:
+            ids = set()
+            for territory in self.coverage_territories.all():
+                ids |= set(territory.specific.covered_communes().values_list("pk", flat=True))
+            return ids
+        if kind == CoverageKind.EPCI:
+            return set(
+                Commune.objects.filter(epci__in=self.coverage_epcis.all()).values_list("pk", flat=True)
+            )
+        return set(self.coverage_communes.values_list("pk", flat=True))
+
+    def refresh_covered_communes(self):
+        ids = self.compute_covered_commune_ids()
+        FicheCoveredCommune.objects.filter(fiche=self).exclude(commune_id__in=ids).delete()
+        existing = set(
+            FicheCoveredCommune.objects.filter(fiche=self).values_list("commune_id", flat=True)
+        )
+        FicheCoveredCommune.objects.bulk_create(
+            [FicheCoveredCommune(fiche=self, commune_id=i) for i in ids - existing]
+        )
+
+    def covers(self, commune):
+        if self.coverage_kind == CoverageKind.DEPARTEMENT:
+            return commune.departement_code == settings.REPERES_DEPARTEMENT["code"]
+        return FicheCoveredCommune.objects.filter(fiche=self, commune=commune).exists()
+
+    def coverage_label(self):
+        kind = CoverageKind(self.coverage_kind)
+        if kind == CoverageKind.DEPARTEMENT:
+            return kind.label
+        items = {
+            CoverageKind.TERRITORIES: self.coverage_territories,
+            CoverageKind.EPCI: self.coverage_epcis,
+            CoverageKind.COMMUNES: self.coverage_communes,
+        }[kind].all()
+        names = [getattr(i, "title", None) or getattr(i, "name", str(i)) for i in items]
+        return ", ".join(names) or kind.label
+
+    # -- Places --------------------------------------------------------------------------
+
+    def place_structures(self):
+        return [p.structure for p in self.places.select_related("structure__commune") if p.structure.live]
+
+    def nearest_places(self, commune, limit=None):
+        """[(structure, distance_km)] sorted by distance from the commune's centre."""
+        places = self.place_structures()
+        if commune is None or not commune.has_position:
+            return [(s, None) for s in places][:limit]
+        ranked = sorted(
+            ((s, s.distance_km_from(commune.latitude, commune.longitude)) for s in places),
+            key=lambda item: (item[1] is None, item[1] or 0),
+        )
+        return ranked[:limit] if limit else ranked
+
+    # -- Freshness and permissions -------------------------------------------------------
+
+    def review_due_on(self):
+        return add_months(self.last_verified, self.review_interval)
+
+    def is_due_for_review(self, on=None):
+        return (on or timezone.localdate()) >= self.review_due_on()
+
+    def is_owned_by(self, user):
+        return user.is_authenticated and self.owners.filter(pk=user.pk).exists()
+
+    @staticmethod
+    def user_can_see_pro(user):
+        return user.is_authenticated and user.is_active and user.has_perm(PRO_PERMISSION)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        commune = None
+        code = request.GET.get("commune") or request.session.get("commune")
+        if code:
+            commune = Commune.objects.filter(insee_code=str(code)[:5]).first()
+        context["commune"] = commune
+        context["covers_commune"] = commune is not None and self.covers(commune)
+        context["places"] = self.nearest_places(commune)
+        context["carriers"] = [c.structure for c in self.carriers.select_related("structure__commune")]
+        context["show_pro"] = self.user_can_see_pro(request.user)
+        return context
+
+
+class FicheCoveredCommune(models.Model):
+    """Derived: the communes a live fiche covers, for fast "what applies here" queries."""
+
+    fiche = models.ForeignKey(FichePage, on_delete=models.CASCADE, related_name="covered_communes")
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fiche", "commune"], name="unique_fiche_commune")
+        ]
+        indexes = [models.Index(fields=["commune", "fiche"])]
+
+
+class FichePlace(Orderable):
+    fiche = ParentalKey(FichePage, on_delete=models.CASCADE, related_name="places")
+    structure = models.ForeignKey(
+        StructurePage, verbose_name=_("lieu"), on_delete=models.CASCADE, related_name="+"
+    )
+    panels = [FieldPanel("structure")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("lieu où se rendre")
+        verbose_name_plural = _("lieux où se rendre")
+
+
+class FicheCarrier(Orderable):
+    fiche = ParentalKey(FichePage, on_delete=models.CASCADE, related_name="carriers")
+    structure = models.ForeignKey(
+        StructurePage, verbose_name=_("structure"), on_delete=models.CASCADE, related_name="+"
+    )
+    panels = [FieldPanel("structure")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("structure porteuse")
+        verbose_name_plural = _("structures porteuses")
+
+
+class FicheLink(Orderable):
+    fiche = ParentalKey(FichePage, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(_("intitulé"), max_length=255)
+    url = models.URLField(_("adresse"))
+    panels = [FieldPanel("title"), FieldPanel("url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("lien utile")
+        verbose_name_plural = _("liens utiles")
+
+
+class FicheAttachment(Orderable):
+    fiche = ParentalKey(FichePage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.CASCADE, related_name="+"
+    )
+    panels = [FieldPanel("document")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")

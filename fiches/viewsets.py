@@ -1,0 +1,32 @@
+"""Admin screens for the taxonomy, as declarations (registered in wagtail_hooks.py)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Public, Theme
+
+
+class ThemeViewSet(SnippetViewSet):
+    model = Theme
+    icon = "tag"
+    menu_label = _("Thèmes")
+    list_display = ["name", "parent", "code", Column("sort_order", label=_("ordre"))]
+    list_filter = ["parent"]
+    search_fields = ["name", "code"]
+    ordering = ["parent__sort_order", "sort_order", "name"]
+
+
+class PublicViewSet(SnippetViewSet):
+    model = Public
+    icon = "group"
+    menu_label = _("Publics")
+    list_display = ["name", "code", "sort_order"]
+    search_fields = ["name", "code"]
+
+
+class TaxonomyViewSetGroup(SnippetViewSetGroup):
+    items = (ThemeViewSet, PublicViewSet)
+    menu_icon = "tag"
+    menu_label = _("Taxonomie")
+    menu_name = "taxonomie"

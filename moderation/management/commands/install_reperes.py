@@ -1,0 +1,19 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from fiches.taxonomy import install_taxonomy
+from moderation.roles import install_roles
+
+
+class Command(BaseCommand):
+    help = (
+        "Installe les réglages par défaut de Repères (référentiel des territoires, thèmes et "
+        "publics, rôles) ; peut être relancée sans rien dupliquer."
+    )
+
+    def handle(self, *args, **options):
+        call_command("import_territories", stdout=self.stdout)
+        themes, publics = install_taxonomy()
+        self.stdout.write(f"Thèmes créés : {themes} ; publics créés : {publics}.")
+        groups = install_roles()
+        self.stdout.write("Rôles : " + ", ".join(groups))

@@ -1,0 +1,584 @@
+"""Territories (reference data and territory pages) and the structures that receive people.
+
+`territories` knows nothing of fiches: fiches point at communes, EPCI, territories and
+structures, never the other way round.
+"""
+
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+    TitleFieldPanel,
+)
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+from wagtailgeowidget.panels import LeafletPanel
+
+from .geo import haversine_km, normalize_name, parse_point
+from .opening_hours import Slot, Weekday, opening_status
+
+
+PRO_PERMISSION = "territories.view_professional_content"
+
+
+def departement_code():
+    return settings.REPERES_DEPARTEMENT["code"]
+
+
+# --- Reference data ---------------------------------------------------------------------
+
+
+class EPCIKind(models.TextChoices):
+    CC = "CC", _("Communauté de communes")
+    CA = "CA", _("Communauté d’agglomération")
+    CU = "CU", _("Communauté urbaine")
+    METRO = "METRO", _("Métropole")
+
+
+class EPCI(models.Model):
+    """Établissement public de coopération intercommunale à fiscalité propre (DGCL)."""
+
+    siren = models.CharField(_("SIREN"), max_length=9, unique=True)
+    name = models.CharField(_("nom"), max_length=255)
+    kind = models.CharField(_("type"), max_length=5, choices=EPCIKind.choices)
+    financing = models.CharField(_("mode de financement"), max_length=5, blank=True)
+    seat_departement_code = models.CharField(_("département du siège"), max_length=3, blank=True)
+
+    class Meta:
+        verbose_name = _("EPCI")
+        verbose_name_plural = _("EPCI")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CommuneQuerySet(models.QuerySet):
+    def of_departement(self, code=None):
+        """The communes of the configured département (EPCI members elsewhere excluded)."""
+        return self.filter(departement_code=code or departement_code())
+
+    def matching(self, term):
+        """Communes whose name, postal code or INSEE code matches `term` (accents ignored)."""
+        term = (term or "").strip()
+        if not term:
+            return self.none()
+        if term.isdigit():
+            return self.filter(Q(insee_code=term) | Q(postal_codes__contains=term))
+        return self.filter(search_name__contains=normalize_name(term))
+
+    def resolve(self, term):
+        """The one commune meant by `term` (INSEE code, postal code, name or old name), or None."""
+        term = (term or "").strip()[:100]
+        if not term:
+            return None
+        if term.isdigit():
+            found = list(self.filter(insee_code=term)[:1]) or list(
+                self.filter(postal_codes__contains=term)[:2]
+            )
+            return found[0] if len(found) == 1 else None
+        name = normalize_name(term.split("(")[0])
+        found = list(self.filter(search_name=name)[:2])
+        if len(found) == 1:
+            return found[0]
+        alias = CommuneAlias.objects.filter(search_name=name).select_related("commune").first()
+        if alias is not None and self.filter(pk=alias.commune_id).exists():
+            return alias.commune
+        return None
+
+
+class Commune(models.Model):
+    insee_code = models.CharField(_("code INSEE"), max_length=5, unique=True)
+    name = models.CharField(_("nom"), max_length=255)
+    search_name = models.CharField(max_length=255, editable=False, db_index=True)
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    departement_code = models.CharField(_("département"), max_length=3, db_index=True)
+    postal_codes = models.CharField(
+        _("codes postaux"), max_length=100, blank=True, help_text=_("Séparés par des espaces.")
+    )
+    population_municipale = models.PositiveIntegerField(_("population municipale"), null=True)
+    population_totale = models.PositiveIntegerField(_("population totale"), null=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    epci = models.ForeignKey(
+        EPCI,
+        verbose_name=_("EPCI"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="communes",
+    )
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.postal_code_list[0]})" if self.postal_codes else self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def postal_code_list(self):
+        return self.postal_codes.split()
+
+    @property
+    def has_position(self):
+        return self.latitude is not None and self.longitude is not None
+
+    def distance_km_to(self, lat, lng):
+        if not self.has_position or lat is None or lng is None:
+            return None
+        return haversine_km(self.latitude, self.longitude, lat, lng)
+
+
+class CommuneAliasKind(models.TextChoices):
+    DELEGUEE = "COMD", _("commune déléguée")
+    ASSOCIEE = "COMA", _("commune associée")
+
+
+class CommuneAlias(models.Model):
+    """An old commune name (commune déléguée or associée) that leads to the current commune."""
+
+    insee_code = models.CharField(_("code INSEE"), max_length=5)
+    name = models.CharField(_("nom"), max_length=255)
+    search_name = models.CharField(max_length=255, editable=False, db_index=True)
+    kind = models.CharField(_("type"), max_length=4, choices=CommuneAliasKind.choices)
+    commune = models.ForeignKey(
+        Commune, verbose_name=_("commune actuelle"), on_delete=models.CASCADE, related_name="aliases"
+    )
+
+    class Meta:
+        verbose_name = _("ancienne commune")
+        verbose_name_plural = _("anciennes communes")
+        constraints = [
+            models.UniqueConstraint(fields=["insee_code", "name"], name="unique_commune_alias")
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.commune.name}"
+
+    def save(self, *args, **kwargs):
+        self.search_name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+
+# --- Territory pages --------------------------------------------------------------------
+
+
+class DepartementPage(Page):
+    """The département: root of the territoires d'action sociale."""
+
+    code = models.CharField(
+        _("code du département"),
+        max_length=3,
+        default=departement_code,
+        help_text=_("Code INSEE du département, par exemple 71."),
+    )
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("code"), FieldPanel("intro")]
+    subpage_types = ["territories.TerritoirePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("page du département")
+
+    def communes(self):
+        return Commune.objects.of_departement(self.code)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["territories"] = TerritoirePage.objects.child_of(self).live()
+        context["epcis"] = (
+            EPCI.objects.filter(communes__departement_code=self.code)
+            .annotate(
+                commune_count=models.Count("communes", filter=Q(communes__departement_code=self.code)),
+                population=models.Sum(
+                    "communes__population_municipale",
+                    filter=Q(communes__departement_code=self.code),
+                ),
+            )
+            .order_by("name")
+        )
+        context["commune_count"] = self.communes().count()
+        context["population"] = self.communes().aggregate(p=models.Sum("population_municipale"))["p"]
+        return context
+
+
+class TerritoirePage(Page):
+    """A territoire d'action sociale (TAS): EPCI and/or communes chosen in the admin."""
+
+    intro = RichTextField(_("présentation"), blank=True)
+    epcis = ParentalManyToManyField(EPCI, verbose_name=_("EPCI"), blank=True, related_name="+")
+    communes = ParentalManyToManyField(
+        Commune,
+        verbose_name=_("communes ajoutées"),
+        blank=True,
+        related_name="+",
+        help_text=_("Communes comprises dans le territoire en plus de celles des EPCI choisis."),
+    )
+    is_illustrative = models.BooleanField(
+        _("découpage illustratif"),
+        default=False,
+        help_text=_("Affiche un avertissement : ce découpage n’est pas le découpage officiel."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("epcis", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("communes"),
+        FieldPanel("is_illustrative"),
+    ]
+    parent_page_types = ["territories.DepartementPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("territoire d’action sociale")
+        verbose_name_plural = _("territoires d’action sociale")
+
+    def covered_communes(self):
+        """Communes of the chosen EPCI (those of the département) plus the communes added."""
+        code = self.get_parent().specific.code if self.get_parent() else departement_code()
+        return Commune.objects.filter(
+            Q(epci__in=self.epcis.all(), departement_code=code) | Q(pk__in=self.communes.all())
+        ).distinct()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        communes = self.covered_communes().order_by("name")
+        context["communes"] = communes
+        context["population"] = communes.aggregate(p=models.Sum("population_municipale"))["p"]
+        context["structures"] = (
+            StructurePage.objects.live().filter(commune__in=communes).select_related("commune")
+        )
+        return context
+
+
+# --- Structures -------------------------------------------------------------------------
+
+
+class StructureKind(models.TextChoices):
+    MDS = "mds", _("Maison départementale des solidarités")
+    CCAS = "ccas", _("CCAS")
+    CIAS = "cias", _("CIAS")
+    FRANCE_SERVICES = "france_services", _("France Services")
+    CAF = "caf", _("CAF")
+    CPAM = "cpam", _("CPAM")
+    MSA = "msa", _("MSA")
+    FRANCE_TRAVAIL = "france_travail", _("France Travail")
+    MISSION_LOCALE = "mission_locale", _("Mission locale")
+    ASSOCIATION = "association", _("Association")
+    CENTRE_SOCIAL = "centre_social", _("Centre social")
+    OTHER = "other", _("Autre")
+
+
+class Accessibility(models.TextChoices):
+    UNKNOWN = "unknown", _("Non renseignée")
+    ACCESSIBLE = "accessible", _("Accessible aux personnes à mobilité réduite")
+    PARTIAL = "partial", _("Partiellement accessible")
+    NOT_ACCESSIBLE = "not_accessible", _("Non accessible")
+
+
+class StructureIndexPage(Page):
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["territories.StructurePage"]
+
+    class Meta:
+        verbose_name = _("annuaire des structures")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        structures = (
+            StructurePage.objects.child_of(self).live().select_related("commune").order_by("title")
+        )
+        kind = request.GET.get("type")
+        if kind in StructureKind.values:
+            structures = structures.filter(kind=kind)
+            context["current_kind"] = StructureKind(kind)
+        context["kinds"] = StructureKind.choices
+        context["page_obj"] = Paginator(structures, 30).get_page(request.GET.get("page"))
+        return context
+
+
+class StructureQuerySet(PageQuerySet):
+    def in_communes(self, communes):
+        return self.filter(commune__in=communes)
+
+
+StructureManager = PageManager.from_queryset(StructureQuerySet)
+
+
+class StructurePage(Page):
+    kind = models.CharField(_("type de structure"), max_length=20, choices=StructureKind.choices)
+    description = models.TextField(_("présentation"), blank=True)
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    address_complement = models.CharField(_("complément d’adresse"), max_length=255, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    commune = models.ForeignKey(
+        Commune,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="structures",
+    )
+    location = models.CharField(
+        _("position"),
+        max_length=250,
+        blank=True,
+        help_text=_("Placez le point sur la carte. Vide : le centre de la commune est utilisé."),
+    )
+    # Derived from `location` (or the commune's centre) on save, for distance queries.
+    latitude = models.FloatField(null=True, blank=True, editable=False)
+    longitude = models.FloatField(null=True, blank=True, editable=False)
+    location_is_approximate = models.BooleanField(default=True, editable=False)
+
+    phone = models.CharField(_("téléphone"), max_length=50, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    website = models.URLField(_("site internet"), blank=True)
+    practical_info = models.TextField(
+        _("informations pratiques"),
+        blank=True,
+        help_text=_("Prise de rendez-vous, permanences, itinérance…"),
+    )
+
+    closed_from = models.DateField(_("fermeture temporaire du"), null=True, blank=True)
+    closed_until = models.DateField(_("au"), null=True, blank=True)
+    notice = models.TextField(
+        _("avis temporaire"),
+        blank=True,
+        help_text=_("Affiché en tête de la page, par exemple pendant une fermeture."),
+    )
+
+    accessibility = models.CharField(
+        _("accessibilité physique"),
+        max_length=20,
+        choices=Accessibility.choices,
+        default=Accessibility.UNKNOWN,
+    )
+    accessibility_details = models.TextField(_("précisions sur l’accessibilité"), blank=True)
+
+    charter_signatory = models.BooleanField(
+        _("signataire de la charte du premier accueil social inconditionnel"), default=False
+    )
+    charter_signed_on = models.DateField(_("date de signature de la charte"), null=True, blank=True)
+
+    last_verified = models.DateField(_("informations vérifiées le"), default=date.today)
+    owners = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsables"),
+        blank=True,
+        related_name="owned_structures",
+    )
+
+    # Professional-only: never rendered to anonymous visitors, never indexed, never exported.
+    pro_contacts = models.TextField(
+        _("contacts directs (professionnels)"),
+        blank=True,
+        help_text=_("Lignes directes, noms des référents. Visible des professionnels connectés."),
+    )
+    pro_notes = models.TextField(
+        _("notes internes (professionnels)"),
+        blank=True,
+        help_text=_("Conseils d’orientation. Visible des professionnels connectés."),
+    )
+    is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
+    # Where the record came from, for idempotent imports: ("anct-france-services", "2249").
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    source_id = models.CharField(_("identifiant dans la source"), max_length=100, blank=True)
+
+    objects = StructureManager()
+
+    search_fields = Page.search_fields + [
+        index.SearchField("description"),
+        index.SearchField("address"),
+        index.SearchField("practical_info"),
+        index.FilterField("kind"),
+        index.RelatedFields("commune", [index.SearchField("name"), index.FilterField("insee_code")]),
+    ]
+
+    content_panels = [
+        TitleFieldPanel("title"),
+        FieldPanel("kind"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("address"),
+                FieldPanel("address_complement"),
+                FieldRowPanel([FieldPanel("postal_code"), FieldPanel("commune")]),
+                LeafletPanel("location", address_field="address"),
+            ],
+            heading=_("Adresse"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("phone"), FieldPanel("email"), FieldPanel("website")],
+            heading=_("Contact"),
+        ),
+        InlinePanel("opening_slots", heading=_("Horaires d’ouverture"), label=_("créneau")),
+        FieldPanel("practical_info"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("closed_from"), FieldPanel("closed_until")]),
+                FieldPanel("notice"),
+            ],
+            heading=_("Fermeture temporaire et avis"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("accessibility"), FieldPanel("accessibility_details")],
+            heading=_("Accessibilité"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("charter_signatory"), FieldPanel("charter_signed_on")],
+            heading=_("Charte du premier accueil"),
+        ),
+        FieldPanel("last_verified"),
+    ]
+    pro_panels = [FieldPanel("pro_contacts"), FieldPanel("pro_notes")]
+    settings_panels = Page.settings_panels + [FieldPanel("owners"), FieldPanel("is_demo")]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Contenu")),
+            ObjectList(pro_panels, heading=_("Usage professionnel")),
+            ObjectList(Page.promote_panels, heading=_("Référencement")),
+            ObjectList(settings_panels, heading=_("Paramètres")),
+        ]
+    )
+    parent_page_types = ["territories.StructureIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        permissions = [
+            ("view_professional_content", _("Peut voir les contenus réservés aux professionnels"))
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.closed_from and self.closed_until and self.closed_until < self.closed_from:
+            raise ValidationError(
+                {"closed_until": _("La fin de la fermeture doit suivre son début.")}
+            )
+        if self.charter_signed_on and not self.charter_signatory:
+            raise ValidationError(
+                {"charter_signatory": _("Cochez la charte si une date de signature est saisie.")}
+            )
+
+    def save(self, *args, **kwargs):
+        self._derive_position()
+        super().save(*args, **kwargs)
+
+    def _derive_position(self):
+        point = parse_point(self.location)
+        if point:
+            self.latitude, self.longitude = point
+            self.location_is_approximate = False
+        elif self.commune_id:
+            commune = Commune.objects.filter(pk=self.commune_id).only("latitude", "longitude").first()
+            self.latitude = commune.latitude if commune else None
+            self.longitude = commune.longitude if commune else None
+            self.location_is_approximate = True
+
+    @cached_property
+    def slots(self):
+        return [
+            Slot(s.weekday, s.opens, s.closes, s.access == SlotAccess.WALK_IN)
+            for s in self.opening_slots.all()
+        ]
+
+    def opening_status(self, at=None):
+        return opening_status(
+            self.slots, at or timezone.now(), self.closed_from, self.closed_until
+        )
+
+    def is_temporarily_closed(self, on=None):
+        on = on or timezone.localdate()
+        return bool(self.closed_from and self.closed_from <= on and (
+            self.closed_until is None or on <= self.closed_until
+        ))
+
+    def weekly_hours(self):
+        """[(weekday label, [slots])] for every day, in order, for display."""
+        by_day = {day: [] for day in Weekday.values}
+        for slot in self.opening_slots.all():
+            by_day[slot.weekday].append(slot)
+        return [(Weekday(day).label, sorted(s, key=lambda x: x.opens)) for day, s in by_day.items()]
+
+    def distance_km_from(self, lat, lng):
+        if self.latitude is None or lat is None:
+            return None
+        return haversine_km(lat, lng, self.latitude, self.longitude)
+
+    def full_address(self):
+        parts = [self.address, self.address_complement]
+        city = " ".join(p for p in [self.postal_code, self.commune.name if self.commune_id else ""] if p)
+        return ", ".join(p for p in [*parts, city] if p)
+
+    @staticmethod
+    def user_can_see_pro(user):
+        return user.is_authenticated and user.is_active and user.has_perm(PRO_PERMISSION)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["show_pro"] = self.user_can_see_pro(request.user)
+        context["status"] = self.opening_status()
+        context["weekly_hours"] = self.weekly_hours()
+        return context
+
+
+class SlotAccess(models.TextChoices):
+    WALK_IN = "sans_rdv", _("sans rendez-vous")
+    APPOINTMENT = "sur_rdv", _("sur rendez-vous")
+
+
+class OpeningSlot(Orderable):
+    structure = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="opening_slots")
+    weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
+    opens = models.TimeField(_("ouvre à"))
+    closes = models.TimeField(_("ferme à"))
+    access = models.CharField(
+        _("accueil"), max_length=10, choices=SlotAccess.choices, default=SlotAccess.WALK_IN
+    )
+
+    panels = [
+        FieldRowPanel(
+            [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes"), FieldPanel("access")]
+        )
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("créneau d’ouverture")
+        verbose_name_plural = _("créneaux d’ouverture")
+        ordering = ["weekday", "opens"]
+
+    def __str__(self):
+        return f"{Weekday(self.weekday).label} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        super().clean()
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": _("L’heure de fermeture doit suivre l’ouverture.")})
