@@ -187,9 +187,11 @@ class ReviewInterval(models.IntegerChoices):
 class FicheQuerySet(PageQuerySet):
     def covering(self, commune):
         """Fiches whose area includes `commune` (département-wide ones always do)."""
+        # `pk__in` a subquery rather than Exists: Wagtail's search backends accept it as a
+        # filter on search results, and the database plans it as a semi-join all the same.
         return self.filter(
             Q(coverage_kind=CoverageKind.DEPARTEMENT)
-            | Q(Exists(FicheCoveredCommune.objects.filter(fiche=OuterRef("pk"), commune=commune)))
+            | Q(pk__in=FicheCoveredCommune.objects.filter(commune=commune).values("fiche_id"))
         )
 
     def with_theme(self, theme):

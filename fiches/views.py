@@ -9,29 +9,37 @@ from .models import FichePage, Public, Theme
 
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
+MAX_CANDIDATES = 15
 
 
 def _commune_from_request(request):
-    """The commune chosen in the form or remembered for the session, and what was typed."""
+    """(commune, what was typed, candidates): the commune chosen in the form, or remembered
+    for the session; when the text is ambiguous (a postal code shared by several communes, a
+    partial name), the communes it could mean."""
     typed = request.GET.get("commune")
     if typed is None:
         code = request.session.get("commune")
         commune = Commune.objects.filter(insee_code=code).first() if code else None
-        return commune, commune.name if commune else ""
+        return commune, commune.name if commune else "", []
     typed = typed.strip()[:100]
     if not typed:
         request.session.pop("commune", None)
-        return None, ""
-    commune = Commune.objects.of_departement().resolve(typed)
-    if commune is None:
+        return None, "", []
+    communes = Commune.objects.of_departement()
+    commune = communes.resolve(typed)
+    if commune is not None:
+        request.session["commune"] = commune.insee_code
+        return commune, typed, []
+    candidates = list(communes.matching(typed).order_by("name")[:MAX_CANDIDATES])
+    if candidates:
+        messages.info(request, _("Plusieurs communes correspondent à « %(typed)s » : précisez laquelle.") % {"typed": typed})
+    else:
         messages.warning(
             request,
             _("Commune « %(typed)s » introuvable dans le département : vérifiez le nom ou le code postal.")
             % {"typed": typed},
         )
-    else:
-        request.session["commune"] = commune.insee_code
-    return commune, typed
+    return None, typed, candidates
 
 
 def search(request):
@@ -42,7 +50,7 @@ def search(request):
             _("Votre recherche a été raccourcie à %(n)d caractères.") % {"n": MAX_QUERY_LENGTH},
         )
         query = query[:MAX_QUERY_LENGTH]
-    commune, typed_commune = _commune_from_request(request)
+    commune, typed_commune, candidates = _commune_from_request(request)
     fiches = FichePage.objects.live()
     if commune is not None:
         fiches = fiches.covering(commune)
@@ -60,6 +68,7 @@ def search(request):
             "query": query,
             "commune": commune,
             "typed_commune": typed_commune,
+            "candidates": candidates,
             "page_obj": page_obj,
             "categories": Theme.objects.filter(parent=None),
             "searched": bool(query or commune),

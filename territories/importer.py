@@ -12,7 +12,17 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .models import EPCI, Commune, CommuneAlias
+from .geo import format_point
+from .models import (
+    EPCI,
+    Commune,
+    CommuneAlias,
+    OpeningSlot,
+    SlotAccess,
+    StructureKind,
+    StructurePage,
+)
+from .opening_hours import OpeningHoursParseError, parse_day
 
 
 @dataclass
@@ -141,3 +151,100 @@ def import_territories(files, report=None):
             )
             report.count("anciennes communes", created)
     return report
+
+
+# --- France services (ANCT list) ----------------------------------------------------------
+
+FRANCE_SERVICES_SOURCE = "ANCT — liste des France services (01/08/2024)"
+FRANCE_SERVICES_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"]
+
+
+@dataclass
+class FranceServicesReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unparsed: list = field(default_factory=list)  # (id_fs, name, day, text)
+
+
+def _france_services_slots(row, report):
+    slots = []
+    for weekday, day in enumerate(FRANCE_SERVICES_DAYS):
+        text = row.get(f"h_{day}", "")
+        try:
+            ranges = parse_day(text)
+        except OpeningHoursParseError:
+            report.unparsed.append((row["id_fs"], row["lib_fs"], day, text))
+            continue
+        slots += [(weekday, opens, closes) for opens, closes in ranges]
+    return slots
+
+
+def import_france_services(path, parent, verified_on, is_demo=False, overrides=None):
+    """Create or update one StructurePage per France services site of the ANCT CSV.
+
+    Keyed on (source, ANCT id). The ANCT file says whether appointments can be booked but
+    not per time slot: every slot is recorded "sans rendez-vous" (France services receive
+    without appointment) and the booking details go to the practical information.
+    """
+
+    report = FranceServicesReport()
+    communes = {c.insee_code: c for c in Commune.objects.all()}
+    for row in _rows(path):
+        commune = communes.get(row["insee_com"].strip())
+        if commune is None:
+            report.unparsed.append((row["id_fs"], row["lib_fs"], "commune", row["insee_com"]))
+            continue
+        slots = _france_services_slots(row, report)
+        info = []
+        if row.get("prise_rdv", "").strip().lower() == "oui":
+            info.append("Prise de rendez-vous possible.")
+        if row.get("commentaire", "").strip():
+            info.append(row["commentaire"].strip())
+        lat, lng = _float(row.get("latitude")), _float(row.get("longitude"))
+        values = {
+            "title": row["lib_fs"].strip(),
+            "kind": StructureKind.FRANCE_SERVICES,
+            "address": row.get("adresse", "").strip(),
+            "address_complement": row.get("complement_adresse", "").strip(),
+            "postal_code": row.get("code_postal", "").strip(),
+            "commune": commune,
+            "location": format_point(lat, lng) if lat is not None and lng is not None else "",
+            "phone": row.get("telephone", "").strip(),
+            "email": row.get("mail", "").strip(),
+            "practical_info": "\n".join(info),
+            "last_verified": verified_on,
+            "is_demo": is_demo,
+            **(overrides or {}).get(row["id_fs"], {}),
+        }
+        wanted_slots = sorted(slots)
+        with transaction.atomic():
+            page = StructurePage.objects.filter(
+                source=FRANCE_SERVICES_SOURCE, source_id=row["id_fs"]
+            ).first()
+            if page is None:
+                page = StructurePage(source=FRANCE_SERVICES_SOURCE, source_id=row["id_fs"], **values)
+                page.opening_slots = _slots(wanted_slots)
+                parent.add_child(instance=page)
+                report.created += 1
+            else:
+                current_slots = sorted(
+                    (s.weekday, s.opens, s.closes) for s in page.opening_slots.all()
+                )
+                if current_slots == wanted_slots and all(
+                    getattr(page, key) == value for key, value in values.items()
+                ):
+                    report.unchanged += 1
+                    continue
+                for key, value in values.items():
+                    setattr(page, key, value)
+                page.opening_slots = _slots(wanted_slots)
+                report.updated += 1
+            page.save_revision().publish()
+    return report
+
+
+def _slots(triples):
+    return [
+        OpeningSlot(weekday=d, opens=o, closes=c, access=SlotAccess.WALK_IN) for d, o, c in triples
+    ]

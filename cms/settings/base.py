@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "home.context_processors.navigation",
             ],
         },
     },
@@ -158,3 +159,5 @@ TERRITORIES_DATA_DIR = Path(os.environ.get("TERRITORIES_DATA_DIR", BASE_DIR / "d
 FICHES_DATA_INCLUSION_DIR = BASE_DIR / "data" / "data-inclusion-schema" / "v1"
 # A fiche not verified within this many months is due for review (per-item overrides later).
 FICHES_DEFAULT_REVIEW_MONTHS = 6
+# `manage.py load_demo` creates demo accounts with public passwords: never in production.
+REPERES_ALLOW_DEMO = False

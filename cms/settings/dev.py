@@ -6,3 +6,4 @@ SECRET_KEY = "django-insecure-dev-only-reperes"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REPERES_ALLOW_DEMO = True

@@ -8,3 +8,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests never depend on an external tile server or media left by a demo run.
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+REPERES_ALLOW_DEMO = True
