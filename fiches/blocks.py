@@ -7,9 +7,7 @@ from wagtail import blocks
 
 class RichTextSection(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("titre"), required=False, max_length=120)
-    text = blocks.RichTextBlock(
-        label=_("texte"), features=["bold", "italic", "link", "ol", "ul"]
-    )
+    text = blocks.RichTextBlock(label=_("texte"), features=["bold", "italic", "link", "ol", "ul"])
 
     class Meta:
         icon = "doc-full"
@@ -24,7 +22,9 @@ class ConditionsBlock(blocks.RichTextBlock):
         label = _("Conditions")
         template = "fiches/blocks/conditions.html"
         features = ["bold", "italic", "link", "ol", "ul"]
-        preview_value = "<ul><li>Résider dans le département</li><li>Ressources inférieures au plafond</li></ul>"
+        preview_value = (
+            "<ul><li>Résider dans le département</li><li>Ressources inférieures au plafond</li></ul>"
+        )
 
 
 class StepsBlock(blocks.ListBlock):

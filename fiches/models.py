@@ -88,13 +88,14 @@ class Theme(index.Indexed, models.Model):
         verbose_name_plural = _("thèmes")
         ordering = ["sort_order", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="unique_theme_code"
-            )
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="unique_theme_code")
         ]
 
     def __str__(self):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("fiches:theme", args=[self.slug])
 
     def clean(self):
         super().clean()
@@ -113,9 +114,6 @@ class Theme(index.Indexed, models.Model):
     @property
     def is_category(self):
         return self.parent_id is None
-
-    def get_absolute_url(self):
-        return reverse("fiches:theme", args=[self.slug])
 
 
 class Public(index.Indexed, models.Model):
@@ -139,9 +137,7 @@ class Public(index.Indexed, models.Model):
         verbose_name_plural = _("publics")
         ordering = ["sort_order", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="unique_public_code"
-            )
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="unique_public_code")
         ]
 
     def __str__(self):
@@ -212,9 +208,7 @@ FicheManager = PageManager.from_queryset(FicheQuerySet)
 
 
 class FicheKeyword(TaggedItemBase):
-    content_object = ParentalKey(
-        "fiches.FichePage", on_delete=models.CASCADE, related_name="tagged_keywords"
-    )
+    content_object = ParentalKey("fiches.FichePage", on_delete=models.CASCADE, related_name="tagged_keywords")
 
 
 class FichePage(Page):
@@ -225,12 +219,8 @@ class FichePage(Page):
     )
     body = StreamField(FicheBodyBlock(), verbose_name=_("contenu"), blank=True)
     themes = ParentalManyToManyField(Theme, verbose_name=_("thèmes"), blank=True, related_name="fiches")
-    publics = ParentalManyToManyField(
-        Public, verbose_name=_("publics"), blank=True, related_name="fiches"
-    )
-    keywords = ClusterTaggableManager(
-        verbose_name=_("mots-clés"), through=FicheKeyword, blank=True
-    )
+    publics = ParentalManyToManyField(Public, verbose_name=_("publics"), blank=True, related_name="fiches")
+    keywords = ClusterTaggableManager(verbose_name=_("mots-clés"), through=FicheKeyword, blank=True)
 
     coverage_kind = models.CharField(
         _("zone couverte"),
@@ -291,9 +281,7 @@ class FichePage(Page):
         MultipleChooserPanel(
             "carriers", label=_("Structures qui portent le dispositif"), chooser_field_name="structure"
         ),
-        MultipleChooserPanel(
-            "places", label=_("Lieux où se rendre"), chooser_field_name="structure"
-        ),
+        MultipleChooserPanel("places", label=_("Lieux où se rendre"), chooser_field_name="structure"),
         MultiFieldPanel(
             [
                 FieldPanel("coverage_kind"),
@@ -327,9 +315,7 @@ class FichePage(Page):
     class Meta:
         verbose_name = _("fiche")
         verbose_name_plural = _("fiches")
-        permissions = [
-            ("view_professional_content", _("Peut voir les contenus réservés aux professionnels"))
-        ]
+        permissions = [("view_professional_content", _("Peut voir les contenus réservés aux professionnels"))]
 
     def clean(self):
         super().clean()
@@ -371,9 +357,7 @@ class FichePage(Page):
     def refresh_covered_communes(self):
         ids = self.compute_covered_commune_ids()
         FicheCoveredCommune.objects.filter(fiche=self).exclude(commune_id__in=ids).delete()
-        existing = set(
-            FicheCoveredCommune.objects.filter(fiche=self).values_list("commune_id", flat=True)
-        )
+        existing = set(FicheCoveredCommune.objects.filter(fiche=self).values_list("commune_id", flat=True))
         FicheCoveredCommune.objects.bulk_create(
             [FicheCoveredCommune(fiche=self, commune_id=i) for i in ids - existing]
         )
@@ -447,10 +431,11 @@ class FicheCoveredCommune(models.Model):
     commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["fiche", "commune"], name="unique_fiche_commune")
-        ]
+        constraints = [models.UniqueConstraint(fields=["fiche", "commune"], name="unique_fiche_commune")]
         indexes = [models.Index(fields=["commune", "fiche"])]
+
+    def __str__(self):
+        return f"{self.fiche_id} → {self.commune_id}"
 
 
 class FichePlace(Orderable):

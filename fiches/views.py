@@ -16,6 +16,12 @@ def _commune_from_request(request):
     """(commune, what was typed, candidates): the commune chosen in the form, or remembered
     for the session; when the text is ambiguous (a postal code shared by several communes, a
     partial name), the communes it could mean."""
+    insee = request.GET.get("insee", "").strip()[:5]
+    if insee:
+        commune = Commune.objects.of_departement().filter(insee_code=insee).first()
+        if commune is not None:
+            request.session["commune"] = commune.insee_code
+            return commune, commune.name, []
     typed = request.GET.get("commune")
     if typed is None:
         code = request.session.get("commune")
@@ -32,7 +38,10 @@ def _commune_from_request(request):
         return commune, typed, []
     candidates = list(communes.matching(typed).order_by("name")[:MAX_CANDIDATES])
     if candidates:
-        messages.info(request, _("Plusieurs communes correspondent à « %(typed)s » : précisez laquelle.") % {"typed": typed})
+        messages.info(
+            request,
+            _("Plusieurs communes correspondent à « %(typed)s » : précisez laquelle.") % {"typed": typed},
+        )
     else:
         messages.warning(
             request,
@@ -107,5 +116,3 @@ def public_detail(request, slug):
             "page_obj": Paginator(fiches, PER_PAGE).get_page(request.GET.get("page")),
         },
     )
-
-

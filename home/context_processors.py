@@ -7,11 +7,7 @@ def navigation(request):
     from territories.models import DepartementPage, StructureIndexPage
 
     def items():
-        pages = (
-            Page.objects.live()
-            .type(FicheIndexPage, StructureIndexPage, DepartementPage)
-            .order_by("path")
-        )
+        pages = Page.objects.live().type(FicheIndexPage, StructureIndexPage, DepartementPage).order_by("path")
         return [{"title": p.title, "url": p.get_url(request)} for p in pages]
 
     return {"reperes_nav": items}

@@ -61,9 +61,7 @@ class DemoNotAllowed(Exception):
 
 def load_demo():
     if not getattr(settings, "REPERES_ALLOW_DEMO", False):
-        raise DemoNotAllowed(
-            "Le contenu de démonstration est désactivé ici (REPERES_ALLOW_DEMO=False)."
-        )
+        raise DemoNotAllowed("Le contenu de démonstration est désactivé ici (REPERES_ALLOW_DEMO=False).")
     report = DemoReport()
     install_roles()
     pages = ensure_site_tree()

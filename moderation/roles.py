@@ -8,7 +8,7 @@ moderators see and talk about.
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import GroupCollectionPermission, GroupPagePermission, Collection, Page
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 
 class Role:
@@ -28,23 +28,37 @@ MODEL_PERMISSIONS = {
     Role.ADMINISTRATORS: "__all__",
     Role.MODERATORS: [
         ("wagtailadmin", "access_admin"),
-        ("fiches", "add_theme"), ("fiches", "change_theme"), ("fiches", "delete_theme"),
-        ("fiches", "add_public"), ("fiches", "change_public"), ("fiches", "delete_public"),
-        ("territories", "view_commune"), ("territories", "view_epci"),
-        ("auth", "add_user"), ("auth", "change_user"), ("auth", "view_user"),
+        ("fiches", "add_theme"),
+        ("fiches", "change_theme"),
+        ("fiches", "delete_theme"),
+        ("fiches", "add_public"),
+        ("fiches", "change_public"),
+        ("fiches", "delete_public"),
+        ("territories", "view_commune"),
+        ("territories", "view_epci"),
+        ("auth", "add_user"),
+        ("auth", "change_user"),
+        ("auth", "view_user"),
         *PRO_PERMISSIONS,
     ],
     Role.OWNERS: [
         ("wagtailadmin", "access_admin"),
-        ("territories", "view_commune"), ("territories", "view_epci"),
+        ("territories", "view_commune"),
+        ("territories", "view_epci"),
         *PRO_PERMISSIONS,
     ],
     Role.PROFESSIONALS: [*PRO_PERMISSIONS],
 }
 
 PAGE_PERMISSIONS = {
-    Role.ADMINISTRATORS: ["add_page", "change_page", "publish_page", "bulk_delete_page",
-                          "lock_page", "unlock_page"],
+    Role.ADMINISTRATORS: [
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ],
     Role.MODERATORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
     # Owners edit and submit; they never publish. Editing only what they own is enforced
     # on top of this grant.
@@ -52,10 +66,22 @@ PAGE_PERMISSIONS = {
 }
 
 COLLECTION_PERMISSIONS = {
-    Role.ADMINISTRATORS: ["add_document", "change_document", "choose_document",
-                          "add_image", "change_image", "choose_image"],
-    Role.MODERATORS: ["add_document", "change_document", "choose_document",
-                      "add_image", "change_image", "choose_image"],
+    Role.ADMINISTRATORS: [
+        "add_document",
+        "change_document",
+        "choose_document",
+        "add_image",
+        "change_image",
+        "choose_image",
+    ],
+    Role.MODERATORS: [
+        "add_document",
+        "change_document",
+        "choose_document",
+        "add_image",
+        "change_image",
+        "choose_image",
+    ],
     Role.OWNERS: ["add_document", "choose_document", "choose_image"],
 }
 

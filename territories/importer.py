@@ -219,18 +219,14 @@ def import_france_services(path, parent, verified_on, is_demo=False, overrides=N
         }
         wanted_slots = sorted(slots)
         with transaction.atomic():
-            page = StructurePage.objects.filter(
-                source=FRANCE_SERVICES_SOURCE, source_id=row["id_fs"]
-            ).first()
+            page = StructurePage.objects.filter(source=FRANCE_SERVICES_SOURCE, source_id=row["id_fs"]).first()
             if page is None:
                 page = StructurePage(source=FRANCE_SERVICES_SOURCE, source_id=row["id_fs"], **values)
                 page.opening_slots = _slots(wanted_slots)
                 parent.add_child(instance=page)
                 report.created += 1
             else:
-                current_slots = sorted(
-                    (s.weekday, s.opens, s.closes) for s in page.opening_slots.all()
-                )
+                current_slots = sorted((s.weekday, s.opens, s.closes) for s in page.opening_slots.all())
                 if current_slots == wanted_slots and all(
                     getattr(page, key) == value for key, value in values.items()
                 ):
@@ -245,6 +241,4 @@ def import_france_services(path, parent, verified_on, is_demo=False, overrides=N
 
 
 def _slots(triples):
-    return [
-        OpeningSlot(weekday=d, opens=o, closes=c, access=SlotAccess.WALK_IN) for d, o, c in triples
-    ]
+    return [OpeningSlot(weekday=d, opens=o, closes=c, access=SlotAccess.WALK_IN) for d, o, c in triples]

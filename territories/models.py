@@ -34,7 +34,6 @@ from wagtailgeowidget.panels import LeafletPanel
 from .geo import haversine_km, normalize_name, parse_point
 from .opening_hours import Slot, Weekday, opening_status
 
-
 PRO_PERMISSION = "territories.view_professional_content"
 
 
@@ -90,9 +89,9 @@ class CommuneQuerySet(models.QuerySet):
         if not term:
             return None
         if term.isdigit():
-            found = list(self.filter(insee_code=term)[:1]) or list(
-                self.filter(postal_codes__contains=term)[:2]
-            )
+            # Five digits may be an INSEE code or a postal code (71400 is both Autun's postal
+            # code and Saint-Clément-sur-Guye's INSEE code): only one match is an answer.
+            found = list(self.filter(Q(insee_code=term) | Q(postal_codes__contains=term))[:2])
             return found[0] if len(found) == 1 else None
         name = normalize_name(term.split("(")[0])
         found = list(self.filter(search_name=name)[:2])
@@ -173,9 +172,7 @@ class CommuneAlias(models.Model):
     class Meta:
         verbose_name = _("ancienne commune")
         verbose_name_plural = _("anciennes communes")
-        constraints = [
-            models.UniqueConstraint(fields=["insee_code", "name"], name="unique_commune_alias")
-        ]
+        constraints = [models.UniqueConstraint(fields=["insee_code", "name"], name="unique_commune_alias")]
 
     def __str__(self):
         return f"{self.name} → {self.commune.name}"
@@ -313,9 +310,7 @@ class StructureIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        structures = (
-            StructurePage.objects.child_of(self).live().select_related("commune").order_by("title")
-        )
+        structures = StructurePage.objects.child_of(self).live().select_related("commune").order_by("title")
         kind = request.GET.get("type")
         if kind in StructureKind.values:
             structures = structures.filter(kind=kind)
@@ -473,16 +468,12 @@ class StructurePage(Page):
     class Meta:
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
-        permissions = [
-            ("view_professional_content", _("Peut voir les contenus réservés aux professionnels"))
-        ]
+        permissions = [("view_professional_content", _("Peut voir les contenus réservés aux professionnels"))]
 
     def clean(self):
         super().clean()
         if self.closed_from and self.closed_until and self.closed_until < self.closed_from:
-            raise ValidationError(
-                {"closed_until": _("La fin de la fermeture doit suivre son début.")}
-            )
+            raise ValidationError({"closed_until": _("La fin de la fermeture doit suivre son début.")})
         if self.charter_signed_on and not self.charter_signatory:
             raise ValidationError(
                 {"charter_signatory": _("Cochez la charte si une date de signature est saisie.")}
@@ -511,15 +502,15 @@ class StructurePage(Page):
         ]
 
     def opening_status(self, at=None):
-        return opening_status(
-            self.slots, at or timezone.now(), self.closed_from, self.closed_until
-        )
+        return opening_status(self.slots, at or timezone.now(), self.closed_from, self.closed_until)
 
     def is_temporarily_closed(self, on=None):
         on = on or timezone.localdate()
-        return bool(self.closed_from and self.closed_from <= on and (
-            self.closed_until is None or on <= self.closed_until
-        ))
+        return bool(
+            self.closed_from
+            and self.closed_from <= on
+            and (self.closed_until is None or on <= self.closed_until)
+        )
 
     def weekly_hours(self):
         """[(weekday label, [slots])] for every day, in order, for display."""

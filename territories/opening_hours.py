@@ -25,6 +25,7 @@ class Weekday(models.IntegerChoices):
     SATURDAY = 5, gettext_lazy("samedi")
     SUNDAY = 6, gettext_lazy("dimanche")
 
+
 _RANGE_RE = re.compile(r"^\s*(\d{1,2})[:hH](\d{2})\s*[-–à]\s*(\d{1,2})[:hH](\d{2})\s*$")
 
 
@@ -88,8 +89,8 @@ def opening_status(slots, at, closed_from=None, closed_until=None):
     """
     now = at.astimezone(PARIS)
     today = now.date()
-    closed = closed_from is not None and closed_from <= today and (
-        closed_until is None or today <= closed_until
+    closed = (
+        closed_from is not None and closed_from <= today and (closed_until is None or today <= closed_until)
     )
     if not closed:
         for slot in slots:
@@ -131,9 +132,7 @@ def opening_status(slots, at, closed_from=None, closed_until=None):
 def _next_opening(slots, start):
     for offset in range(8):
         day: date = start.date() + timedelta(days=offset)
-        candidates = sorted(
-            (s for s in slots if s.weekday == day.weekday()), key=lambda s: s.opens
-        )
+        candidates = sorted((s for s in slots if s.weekday == day.weekday()), key=lambda s: s.opens)
         for slot in candidates:
             if offset > 0 or slot.opens > start.time():
                 return day, slot

@@ -1,0 +1,48 @@
+# Repères — every target works from a fresh clone; `make run` and `make test` are the two
+# commands of the README.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.requirements-installed
+
+.PHONY: setup run test check lint bench system-deps clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+setup: system-deps $(STAMP)
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) install_reperes
+	$(MANAGE) setup_site
+	$(MANAGE) load_demo
+
+run: setup
+	@echo "Repères : http://127.0.0.1:8000/  (administration : http://127.0.0.1:8000/admin/)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: system-deps $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: lint
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media .test-media .pytest_cache

@@ -1,0 +1,15 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def reference_data(db):
+    """The real communes and EPCI of data/ (563 + 52 members elsewhere, 20 EPCI)."""
+    call_command("import_territories", verbosity=0)
+
+
+@pytest.fixture
+def client(client):
+    # The site is served on localhost (ALLOWED_HOSTS in test settings accepts any host).
+    client.defaults["HTTP_HOST"] = "localhost"
+    return client
