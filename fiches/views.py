@@ -12,11 +12,16 @@ PER_PAGE = 20
 MAX_CANDIDATES = 15
 
 
+def _clean(value, max_length):
+    """Text from the query string: control characters (NUL breaks PostgreSQL) dropped, trimmed."""
+    return "".join(c for c in (value or "") if c.isprintable()).strip()[:max_length]
+
+
 def _commune_from_request(request):
     """(commune, what was typed, candidates): the commune chosen in the form, or remembered
     for the session; when the text is ambiguous (a postal code shared by several communes, a
     partial name), the communes it could mean."""
-    insee = request.GET.get("insee", "").strip()[:5]
+    insee = _clean(request.GET.get("insee"), 5)
     if insee:
         commune = Commune.objects.of_departement().filter(insee_code=insee).first()
         if commune is not None:
@@ -27,7 +32,7 @@ def _commune_from_request(request):
         code = request.session.get("commune")
         commune = Commune.objects.filter(insee_code=code).first() if code else None
         return commune, commune.name if commune else "", []
-    typed = typed.strip()[:100]
+    typed = _clean(typed, 100)
     if not typed:
         request.session.pop("commune", None)
         return None, "", []
@@ -52,7 +57,7 @@ def _commune_from_request(request):
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()
+    query = _clean(request.GET.get("q"), 10 * MAX_QUERY_LENGTH)
     if len(query) > MAX_QUERY_LENGTH:
         messages.info(
             request,

@@ -64,8 +64,14 @@ def territory(departement_page, title="Territoire de test", epcis=(), communes=(
 
 
 def fiche(index, title="Fiche de test", coverage=CoverageKind.DEPARTEMENT, places=(), **values):
-    m2m = {k: values.pop(k) for k in ("coverage_territories", "coverage_epcis", "coverage_communes") if k in values}
-    page = FichePage(title=title, summary=values.pop("summary", "Résumé de test."), coverage_kind=coverage, **values)
+    m2m = {
+        k: values.pop(k)
+        for k in ("coverage_territories", "coverage_epcis", "coverage_communes")
+        if k in values
+    }
+    page = FichePage(
+        title=title, summary=values.pop("summary", "Résumé de test."), coverage_kind=coverage, **values
+    )
     for key, items in m2m.items():
         setattr(page, key, list(items))
     page.places = [FichePlace(structure=s) for s in places]

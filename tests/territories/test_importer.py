@@ -26,17 +26,42 @@ def small_files(tmp_path):
     )
     communes = write_csv(
         tmp_path / "communes.csv",
-        ["code_insee", "nom", "siren_commune", "codes_postaux", "population_municipale",
-         "population_totale", "epci_siren", "latitude", "longitude"],
+        [
+            "code_insee",
+            "nom",
+            "siren_commune",
+            "codes_postaux",
+            "population_municipale",
+            "population_totale",
+            "epci_siren",
+            "latitude",
+            "longitude",
+        ],
         [
             ["71270", "Mâcon", "217102706", "71000", "35177", "35885", "200070308", "46.32103", "4.81849"],
-            ["71090", "La Chapelle-de-Guinchay", "217100908", "71570", "4182", "4260", "200070308", "46.20837", "4.74960"],
+            [
+                "71090",
+                "La Chapelle-de-Guinchay",
+                "217100908",
+                "71570",
+                "4182",
+                "4260",
+                "200070308",
+                "46.20837",
+                "4.74960",
+            ],
         ],
     )
     members = write_csv(
         tmp_path / "members.csv",
-        ["epci_siren", "commune_code_insee", "commune_siren", "commune_nom",
-         "population_municipale_dgcl", "population_totale_dgcl"],
+        [
+            "epci_siren",
+            "commune_code_insee",
+            "commune_siren",
+            "commune_nom",
+            "population_municipale_dgcl",
+            "population_totale_dgcl",
+        ],
         [
             ["200070308", "71270", "217102706", "Mâcon", "33000", "34000"],
             ["200070308", "01370", "210103704", "Saint-Laurent-sur-Saône", "1700", "1750"],
@@ -54,7 +79,10 @@ def test_small_files_create_communes_epci_members_and_old_names(small_files):
     report = import_territories(small_files)
 
     assert report.created == {
-        "EPCI": 1, "communes": 2, "communes membres hors département": 1, "anciennes communes": 1
+        "EPCI": 1,
+        "communes": 2,
+        "communes membres hors département": 1,
+        "anciennes communes": 1,
     }
     macon = Commune.objects.get(insee_code="71270")
     assert macon.epci.name == "CA Mâconnais Beaujolais Agglomération"
@@ -62,7 +90,9 @@ def test_small_files_create_communes_epci_members_and_old_names(small_files):
     assert (macon.latitude, macon.longitude) == (46.32103, 4.81849)
     outside = Commune.objects.get(insee_code="01370")
     assert outside.departement_code == "01" and outside.latitude is None
-    assert list(Commune.objects.of_departement("71").order_by("insee_code").values_list("insee_code", flat=True)) == ["71090", "71270"]
+    assert list(
+        Commune.objects.of_departement("71").order_by("insee_code").values_list("insee_code", flat=True)
+    ) == ["71090", "71270"]
     assert CommuneAlias.objects.get(name="Loché").commune == macon
 
 

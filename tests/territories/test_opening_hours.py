@@ -32,7 +32,9 @@ def test_day_texts_are_parsed_into_ranges(text, expected):
     assert parse_day(text) == expected
 
 
-@pytest.mark.parametrize("text", ["Sur rendez-vous", "08:00", "12:00 - 08:00", "25:00 - 26:00", "08:00 - 12:00 / fermé"])
+@pytest.mark.parametrize(
+    "text", ["Sur rendez-vous", "08:00", "12:00 - 08:00", "25:00 - 26:00", "08:00 - 12:00 / fermé"]
+)
 def test_unreadable_day_texts_raise_instead_of_guessing(text):
     with pytest.raises(OpeningHoursParseError):
         parse_day(text)
@@ -60,7 +62,10 @@ def test_friday_evening_points_to_monday():
 
 
 def test_evening_points_to_tomorrow():
-    assert opening_status(SLOTS, at(2026, 11, 23, 19, 0)).label == "Fermé · ouvre demain à 08 h 30 (sans rendez-vous)"
+    assert (
+        opening_status(SLOTS, at(2026, 11, 23, 19, 0)).label
+        == "Fermé · ouvre demain à 08 h 30 (sans rendez-vous)"
+    )
 
 
 def test_time_is_read_in_paris_whatever_the_server_zone():

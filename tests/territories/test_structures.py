@@ -47,12 +47,16 @@ def test_importing_again_changes_nothing(reference_data, index):
 def test_a_line_that_cannot_be_read_is_reported_not_guessed(reference_data, index, tmp_path):
     lines = FS_FILE.read_text(encoding="utf-8").splitlines()
     bad = tmp_path / "fs.csv"
-    bad.write_text("\n".join([lines[0], lines[1].replace("08:45 - 15:00", "le matin")]) + "\n", encoding="utf-8")
+    bad.write_text(
+        "\n".join([lines[0], lines[1].replace("08:45 - 15:00", "le matin")]) + "\n", encoding="utf-8"
+    )
 
     report = import_france_services(bad, index, verified_on=date(2024, 8, 1))
 
     assert report.created == 1
-    assert report.unparsed == [("419", "France services Pimms Médiation de Chauffailles", "mercredi", "le matin")]
+    assert report.unparsed == [
+        ("419", "France services Pimms Médiation de Chauffailles", "mercredi", "le matin")
+    ]
     page = StructurePage.objects.get()
     assert {s.weekday for s in page.opening_slots.all()} == {0, 1, 3, 4}
 
@@ -67,9 +71,7 @@ def test_structure_without_a_point_sits_at_its_commune_centre(index):
 def test_structure_page_shows_open_now_from_its_slots(index, client, monkeypatch):
     from django.utils import timezone
 
-    page = builders.structure(
-        index, builders.commune(builders.AUTUN), slots=[(0, (9, 0), (12, 0), True)]
-    )
+    page = builders.structure(index, builders.commune(builders.AUTUN), slots=[(0, (9, 0), (12, 0), True)])
     monday_10h = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
     monkeypatch.setattr(timezone, "now", lambda: monday_10h)
 
@@ -81,7 +83,11 @@ def test_structure_page_shows_open_now_from_its_slots(index, client, monkeypatch
 
 def test_closure_dates_must_be_in_order(index):
     page = StructurePage(
-        title="X", kind="ccas", commune=builders.commune(), closed_from=date(2026, 5, 2), closed_until=date(2026, 5, 1)
+        title="X",
+        kind="ccas",
+        commune=builders.commune(),
+        closed_from=date(2026, 5, 2),
+        closed_until=date(2026, 5, 1),
     )
     with pytest.raises(ValidationError):
         page.clean()
@@ -94,7 +100,9 @@ def test_professional_contacts_are_hidden_from_anonymous_visitors(index, client,
     assert "Ligne directe" not in client.get(page.url).content.decode()
 
     agent = django_user_model.objects.create_user("agent", password="x")
-    agent.user_permissions.add(Permission.objects.get(codename="view_professional_content", content_type__app_label="territories"))
+    agent.user_permissions.add(
+        Permission.objects.get(codename="view_professional_content", content_type__app_label="territories")
+    )
     client.force_login(agent)
     assert "Ligne directe" in client.get(page.url).content.decode()
 

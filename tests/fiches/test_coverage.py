@@ -1,0 +1,110 @@
+import pytest
+
+from fiches.models import CoverageKind, FichePage, add_months
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(db):
+    pages = builders.site()
+    cu = builders.epci("247100290", "CU Le Creusot Montceau-les-Mines", "CU")
+    cc = builders.epci("200070530", "CC du Grand Autunois Morvan", "CC")
+    return {
+        **pages,
+        "cu": cu,
+        "cc": cc,
+        "le_creusot": builders.commune(builders.LE_CREUSOT, epci_=cu),
+        "autun": builders.commune(builders.AUTUN, epci_=cc),
+        "macon": builders.commune(builders.MACON),
+        "outside": builders.commune(
+            ("01370", "Saint-Laurent-sur-Saône", "01750", None, None), epci_=cu, departement="01"
+        ),
+    }
+
+
+def titles(qs):
+    return sorted(qs.values_list("title", flat=True))
+
+
+def test_a_departement_wide_fiche_covers_every_commune_of_the_departement(world):
+    builders.fiche(world["fiche_index"], "Partout")
+    for name in ("le_creusot", "autun", "macon"):
+        assert titles(FichePage.objects.live().covering(world[name])) == ["Partout"]
+
+
+def test_an_epci_fiche_covers_its_member_communes_only(world):
+    fiche = builders.fiche(
+        world["fiche_index"], "CU", coverage=CoverageKind.EPCI, coverage_epcis=[world["cu"]]
+    )
+    assert titles(FichePage.objects.covering(world["le_creusot"])) == ["CU"]
+    assert titles(FichePage.objects.covering(world["autun"])) == []
+    assert fiche.covers(world["le_creusot"]) and not fiche.covers(world["macon"])
+
+
+def test_a_communes_fiche_covers_exactly_the_chosen_communes(world):
+    builders.fiche(
+        world["fiche_index"], "Mâcon seul", coverage=CoverageKind.COMMUNES, coverage_communes=[world["macon"]]
+    )
+    assert titles(FichePage.objects.covering(world["macon"])) == ["Mâcon seul"]
+    assert titles(FichePage.objects.covering(world["autun"])) == []
+
+
+def test_a_territory_fiche_covers_the_territory_epci_and_added_communes(world):
+    tas = builders.territory(world["departement"], "Nord", epcis=[world["cc"]], communes=[world["macon"]])
+    builders.fiche(world["fiche_index"], "TAS", coverage=CoverageKind.TERRITORIES, coverage_territories=[tas])
+    assert titles(FichePage.objects.covering(world["autun"])) == ["TAS"]
+    assert titles(FichePage.objects.covering(world["macon"])) == ["TAS"]
+    assert titles(FichePage.objects.covering(world["le_creusot"])) == []
+
+
+def test_a_territory_keeps_epci_members_outside_the_departement_out(world):
+    tas = builders.territory(world["departement"], "CU", epcis=[world["cu"]])
+    assert world["outside"] not in tas.covered_communes()
+
+
+def test_changing_a_territory_updates_the_fiches_that_cover_it(world, django_capture_on_commit_callbacks):
+    tas = builders.territory(world["departement"], "Nord", epcis=[world["cc"]])
+    builders.fiche(world["fiche_index"], "TAS", coverage=CoverageKind.TERRITORIES, coverage_territories=[tas])
+    assert titles(FichePage.objects.covering(world["le_creusot"])) == []
+
+    tas.epcis = [world["cc"], world["cu"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        tas.save_revision().publish()
+
+    assert titles(FichePage.objects.covering(world["le_creusot"])) == ["TAS"]
+
+
+def test_a_draft_does_not_change_what_the_live_fiche_covers(world):
+    fiche = builders.fiche(
+        world["fiche_index"], "CU", coverage=CoverageKind.EPCI, coverage_epcis=[world["cu"]]
+    )
+    fiche.coverage_epcis = [world["cc"]]
+    fiche.save_revision()  # saved as a draft, not published
+
+    assert titles(FichePage.objects.covering(world["le_creusot"])) == ["CU"]
+    assert titles(FichePage.objects.covering(world["autun"])) == []
+
+
+def test_places_are_sorted_by_distance_from_the_commune(world):
+    index = world["structure_index"]
+    near = builders.structure(index, world["le_creusot"], "CCAS du Creusot")
+    far = builders.structure(index, world["macon"], "CCAS de Mâcon")
+    mid = builders.structure(index, world["autun"], "CCAS d’Autun")
+    fiche = builders.fiche(world["fiche_index"], "Lieux", places=[far, near, mid])
+
+    ranked = fiche.nearest_places(world["le_creusot"])
+
+    assert [s.title for s, _ in ranked] == ["CCAS du Creusot", "CCAS d’Autun", "CCAS de Mâcon"]
+    assert ranked[0][1] == pytest.approx(0, abs=0.01)
+    # Le Creusot – Autun centres as the crow flies: Δlat 15.5 km, Δlon 8.8 km → 17.8 km.
+    assert ranked[1][1] == pytest.approx(17.8, abs=0.1)
+    assert [s.title for s, _ in fiche.nearest_places(world["le_creusot"], limit=1)] == ["CCAS du Creusot"]
+
+
+def test_review_date_adds_whole_months_clamped_to_the_month_end():
+    from datetime import date
+
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 8, 15), 6) == date(2027, 2, 15)

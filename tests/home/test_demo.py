@@ -1,0 +1,91 @@
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import TestCase
+from wagtail.models import Page, Revision
+
+from fiches.models import FicheCoveredCommune, FichePage, Theme
+from home.demo import DEMO_ACCOUNTS
+from territories.models import StructureKind, StructurePage, TerritoirePage
+
+
+def counts():
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "users": get_user_model().objects.count(),
+        "themes": Theme.objects.count(),
+        "covered": FicheCoveredCommune.objects.count(),
+    }
+
+
+class DemoContentTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("migrate", verbosity=0)  # no-op; keeps the order explicit
+        call_command("install_reperes", verbosity=0, stdout=open("/dev/null", "w"))
+        call_command("load_demo", stdout=open("/dev/null", "w"))
+        cls.after_first = counts()
+        call_command("load_demo", stdout=open("/dev/null", "w"))
+        cls.after_second = counts()
+
+    def test_running_twice_duplicates_nothing(self):
+        self.assertEqual(self.after_first, self.after_second)
+
+    def test_it_holds_the_50_france_services_and_the_structures_of_the_seeds(self):
+        self.assertEqual(StructurePage.objects.filter(kind=StructureKind.FRANCE_SERVICES).count(), 50)
+        self.assertEqual(StructurePage.objects.filter(kind=StructureKind.MDS).count(), 4)
+        self.assertGreaterEqual(StructurePage.objects.filter(kind=StructureKind.CCAS).count(), 11)
+        self.assertTrue(StructurePage.objects.filter(charter_signatory=True).exists())
+
+    def test_at_least_40_demo_fiches_across_10_themes_with_owners_and_coverage(self):
+        fiches = FichePage.objects.live()
+        self.assertGreaterEqual(fiches.count(), 40)
+        self.assertFalse(fiches.filter(is_demo=False).exists())
+        self.assertGreaterEqual(Theme.objects.filter(fiches__isnull=False).distinct().count(), 10)
+        self.assertFalse(fiches.filter(owners=None).exists())
+        kinds = set(fiches.values_list("coverage_kind", flat=True))
+        self.assertEqual(kinds, {"departement", "territories", "epci", "communes"})
+        with_places = [f for f in fiches if f.places.exists()]
+        self.assertGreaterEqual(len(with_places), 35)
+
+    def test_the_charolais_brionnais_example_is_found_by_transport_disability_and_territory(self):
+        fiche = FichePage.objects.get(slug="transport-adapte-handicap-charolais-brionnais")
+        names = set(fiche.themes.values_list("name", flat=True))
+        self.assertIn("Handicap", names)
+        self.assertTrue(any("mobilité" in n.lower() for n in names))
+        charolles = fiche.coverage_territories.get().specific.covered_communes().get(name="Charolles")
+        self.assertTrue(fiche.covers(charolles))
+
+    def test_territories_are_marked_illustrative(self):
+        self.assertEqual(TerritoirePage.objects.count(), 5)
+        self.assertFalse(TerritoirePage.objects.filter(is_illustrative=False).exists())
+        page = TerritoirePage.objects.get(slug="montceau-autun-le-creusot")
+        self.assertContains(self.client.get(page.url, HTTP_HOST="localhost"), "Découpage illustratif")
+
+    def test_every_page_it_made_renders(self):
+        for page in Page.objects.live().exclude(depth=1).specific():
+            with self.subTest(page=page.url_path):
+                response = self.client.get(page.url, HTTP_HOST="localhost")
+                self.assertEqual(response.status_code, 200)
+
+    def test_demo_fiches_say_they_are_demo(self):
+        fiche = FichePage.objects.live().first()
+        self.assertContains(self.client.get(fiche.url, HTTP_HOST="localhost"), "Fiche de démonstration")
+
+    def test_one_account_per_role_can_log_in_with_the_listed_password(self):
+        for username, password, _first, _last, role, _superuser in DEMO_ACCOUNTS:
+            with self.subTest(username=username):
+                self.assertTrue(self.client.login(username=username, password=password))
+                self.assertTrue(
+                    get_user_model().objects.get(username=username).groups.filter(name=str(role)).exists()
+                )
+                self.client.logout()
+
+
+def test_demo_is_refused_where_it_is_not_allowed(db, settings):
+    import pytest
+    from django.core.management.base import CommandError
+
+    settings.REPERES_ALLOW_DEMO = False
+    with pytest.raises(CommandError, match="REPERES_ALLOW_DEMO"):
+        call_command("load_demo")
