@@ -31,8 +31,10 @@ from wagtail.search import index
 from territories.models import EPCI, Commune, StructurePage, TerritoirePage
 
 from .blocks import FicheBodyBlock
+from .commune_choice import chosen_commune
 
 PRO_PERMISSION = "fiches.view_professional_content"
+PLACES_SHOWN = 8  # on a fiche page, the nearest places first
 
 
 def add_months(day, months):
@@ -412,13 +414,16 @@ class FichePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        commune = None
-        code = request.GET.get("commune") or request.session.get("commune")
-        if code:
-            commune = Commune.objects.filter(insee_code=str(code)[:5]).first()
-        context["commune"] = commune
-        context["covers_commune"] = commune is not None and self.covers(commune)
-        context["places"] = self.nearest_places(commune)
+        commune, typed, candidates = chosen_commune(request)
+        places = self.nearest_places(commune)
+        context.update(
+            commune=commune,
+            typed_commune=typed,
+            candidates=candidates,
+            covers_commune=commune is not None and self.covers(commune),
+            places=places[:PLACES_SHOWN],
+            more_places=max(0, len(places) - PLACES_SHOWN),
+        )
         context["carriers"] = [c.structure for c in self.carriers.select_related("structure__commune")]
         context["show_pro"] = self.user_can_see_pro(request.user)
         return context

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .geo import format_point
+from .geo import format_point, normalize_name
 from .models import (
     EPCI,
     Commune,
@@ -29,15 +29,22 @@ from .opening_hours import OpeningHoursParseError, parse_day
 class ImportReport:
     created: dict = field(default_factory=dict)
     updated: dict = field(default_factory=dict)
+    unchanged: dict = field(default_factory=dict)
 
-    def count(self, kind, created):
+    def count(self, kind, created, n=1):
         target = self.created if created else self.updated
-        target[kind] = target.get(kind, 0) + 1
+        if n:
+            target[kind] = target.get(kind, 0) + n
+
+    def count_unchanged(self, kind, n):
+        if n:
+            self.unchanged[kind] = self.unchanged.get(kind, 0) + n
 
     def lines(self):
-        kinds = sorted(set(self.created) | set(self.updated))
+        kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
         return [
-            f"{kind}: {self.created.get(kind, 0)} créé(s), {self.updated.get(kind, 0)} mis à jour"
+            f"{kind} : {self.created.get(kind, 0)} créé(s), {self.updated.get(kind, 0)} mis à jour, "
+            f"{self.unchanged.get(kind, 0)} inchangé(s)"
             for kind in kinds
         ]
 
@@ -74,72 +81,109 @@ def _departement_of(insee_code):
     return insee_code[:3] if insee_code.startswith("97") else insee_code[:2]
 
 
+def _upsert(model, key, rows, fields, report, label):
+    """Create or update `rows` ({key value: field values}) in two bulk statements."""
+    existing = {getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": list(rows)})}
+    to_create, to_update = [], []
+    for code, values in rows.items():
+        obj = existing.get(code)
+        if obj is None:
+            obj = model(**{key: code}, **values)
+            to_create.append(obj)
+        elif any(getattr(obj, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(obj, name, value)
+            to_update.append(obj)
+        if hasattr(obj, "search_name"):
+            obj.search_name = normalize_name(obj.name)
+    model.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        model.objects.bulk_update(
+            to_update, [*fields, *(["search_name"] if hasattr(model, "search_name") else [])], batch_size=500
+        )
+    report.count(label, True, len(to_create))
+    report.count(label, False, len(to_update))
+    report.count_unchanged(label, len(rows) - len(to_create) - len(to_update))
+    return {getattr(o, key): o for o in model.objects.filter(**{f"{key}__in": list(rows)})}
+
+
+COMMUNE_FIELDS = [
+    "name",
+    "siren",
+    "departement_code",
+    "postal_codes",
+    "population_municipale",
+    "population_totale",
+    "latitude",
+    "longitude",
+    "epci",
+]
+
+
 @transaction.atomic
 def import_territories(files, report=None):
     """Import EPCI, communes of the département, EPCI members elsewhere, and old names.
 
     `files` maps "epci", "communes", "members" and optionally "aliases" to CSV paths.
+    Rows are upserted on their official code in bulk; a second run updates, never duplicates.
     """
     report = report or ImportReport()
-    epcis = {}
-    for row in _rows(files["epci"]):
-        epci, created = EPCI.objects.update_or_create(
-            siren=row["epci_siren"].strip(),
-            defaults={
-                "name": row["nom"].strip(),
-                "kind": row["type"].strip(),
-                "financing": row.get("mode_financement", "").strip(),
-                "seat_departement_code": row.get("departement_siege", "").strip(),
-            },
-        )
-        epcis[epci.siren] = epci
-        report.count("EPCI", created)
+    epci_rows = {
+        row["epci_siren"].strip(): {
+            "name": row["nom"].strip(),
+            "kind": row["type"].strip(),
+            "financing": row.get("mode_financement", "").strip(),
+            "seat_departement_code": row.get("departement_siege", "").strip(),
+        }
+        for row in _rows(files["epci"])
+    }
+    epcis = _upsert(
+        EPCI, "siren", epci_rows, ["name", "kind", "financing", "seat_departement_code"], report, "EPCI"
+    )
 
-    in_departement = set()
+    commune_rows = {}
     for row in _rows(files["communes"]):
         code = row["code_insee"].strip()
         if not code:
             continue
-        in_departement.add(code)
-        epci_siren = row.get("epci_siren", "").strip()
-        _, created = Commune.objects.update_or_create(
-            insee_code=code,
-            defaults={
-                "name": row["nom"].strip(),
-                "siren": row.get("siren_commune", "").strip(),
-                "departement_code": _departement_of(code),
-                "postal_codes": " ".join(p for p in row.get("codes_postaux", "").split("|") if p),
-                "population_municipale": _int(row.get("population_municipale")),
-                "population_totale": _int(row.get("population_totale")),
-                "latitude": _float(row.get("latitude")),
-                "longitude": _float(row.get("longitude")),
-                "epci": epcis.get(epci_siren) or EPCI.objects.filter(siren=epci_siren).first(),
-            },
-        )
-        report.count("communes", created)
+        commune_rows[code] = {
+            "name": row["nom"].strip(),
+            "siren": row.get("siren_commune", "").strip(),
+            "departement_code": _departement_of(code),
+            "postal_codes": " ".join(p for p in row.get("codes_postaux", "").split("|") if p),
+            "population_municipale": _int(row.get("population_municipale")),
+            "population_totale": _int(row.get("population_totale")),
+            "latitude": _float(row.get("latitude")),
+            "longitude": _float(row.get("longitude")),
+            "epci": epcis.get(row.get("epci_siren", "").strip()),
+        }
+    communes = _upsert(Commune, "insee_code", commune_rows, COMMUNE_FIELDS, report, "communes")
 
     # Members outside the département are kept only as EPCI members: what the DGCL file says,
     # with its populations, and no coordinates (they are not places we serve).
+    member_rows = {}
     for row in _rows(files["members"]):
         code = row["commune_code_insee"].strip()
-        if code in in_departement:
+        if code in commune_rows:
             continue
-        _, created = Commune.objects.update_or_create(
-            insee_code=code,
-            defaults={
-                "name": row["commune_nom"].strip(),
-                "siren": row.get("commune_siren", "").strip(),
-                "departement_code": _departement_of(code),
-                "population_municipale": _int(row.get("population_municipale_dgcl")),
-                "population_totale": _int(row.get("population_totale_dgcl")),
-                "epci": epcis.get(row["epci_siren"].strip()),
-            },
+        member_rows[code] = {
+            "name": row["commune_nom"].strip(),
+            "siren": row.get("commune_siren", "").strip(),
+            "departement_code": _departement_of(code),
+            "postal_codes": "",
+            "population_municipale": _int(row.get("population_municipale_dgcl")),
+            "population_totale": _int(row.get("population_totale_dgcl")),
+            "latitude": None,
+            "longitude": None,
+            "epci": epcis.get(row["epci_siren"].strip()),
+        }
+    if member_rows:
+        _upsert(
+            Commune, "insee_code", member_rows, COMMUNE_FIELDS, report, "communes membres hors département"
         )
-        report.count("communes membres hors département", created)
 
     aliases_path = files.get("aliases")
     if aliases_path and Path(aliases_path).exists():
-        communes = {c.insee_code: c for c in Commune.objects.all()}
         for row in _rows(aliases_path):
             parent = communes.get(row["commune_parente_code"].strip())
             if parent is None:

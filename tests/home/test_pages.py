@@ -63,3 +63,22 @@ def test_the_chosen_commune_is_remembered_for_the_session(site, client):
 def test_unknown_theme_or_page_is_a_404_page_in_french(site, client):
     response = client.get("/themes/nexiste-pas/")
     assert response.status_code == 404
+
+
+def test_fiche_page_sorts_places_for_a_commune_typed_by_name(site, client):
+    from fiches.models import FichePage
+
+    index = site["structure_index"]
+    from territories.models import Commune
+
+    near = builders.structure(index, Commune.objects.get(insee_code="71153"), "CCAS du Creusot")
+    far = builders.structure(index, Commune.objects.get(insee_code="71270"), "CCAS de Mâcon")
+    fiche = FichePage.objects.get(title="Aide alimentaire")
+    fiche.places = [builders.FichePlace(structure=far), builders.FichePlace(structure=near)]
+    fiche.save_revision().publish()
+
+    html = client.get(fiche.url, {"commune": "le creusot"}).content.decode()
+
+    assert "Cette fiche s’applique à Le Creusot." in html
+    assert html.index("CCAS du Creusot") < html.index("CCAS de Mâcon")
+    assert "1,0 km" not in html and "0,0 km" in html

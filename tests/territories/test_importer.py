@@ -101,8 +101,7 @@ def test_importing_twice_updates_instead_of_duplicating(small_files):
     report = import_territories(small_files)
 
     assert report.created == {}
-    assert report.updated["communes"] == 2
-    assert report.updated["communes membres hors département"] == 1
+    assert report.unchanged == {"EPCI": 1, "communes": 2, "communes membres hors département": 1}
     assert Commune.objects.count() == 3 and EPCI.objects.count() == 1
 
 
@@ -111,7 +110,8 @@ def test_a_changed_row_is_updated_in_place(small_files, tmp_path):
     rows = list(csv.reader(open(small_files["communes"], encoding="utf-8")))
     rows[1][4] = "36000"
     write_csv(small_files["communes"], rows[0], rows[1:])
-    import_territories(small_files)
+    report = import_territories(small_files)
+    assert report.updated == {"communes": 1, "anciennes communes": 1}
     assert Commune.objects.get(insee_code="71270").population_municipale == 36000
 
 
