@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import handout_views, views
 
 app_name = "fiches"
 
@@ -9,4 +9,11 @@ urlpatterns = [
     path("themes/", views.theme_index, name="themes"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
     path("publics/<slug:slug>/", views.public_detail, name="public"),
+    path("imprimer/fiche/<int:pk>.pdf", handout_views.fiche_pdf, name="fiche_pdf"),
+    path("imprimer/structure/<int:pk>.pdf", handout_views.structure_pdf, name="structure_pdf"),
+    path("selection/", handout_views.selection_detail, name="selection"),
+    path("selection/ajouter/<int:pk>/", handout_views.selection_add, name="selection_add"),
+    path("selection/retirer/<int:pk>/", handout_views.selection_remove, name="selection_remove"),
+    path("selection/vider/", handout_views.selection_clear, name="selection_clear"),
+    path("selection/fiches.pdf", handout_views.selection_pdf, name="selection_pdf"),
 ]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -519,6 +520,27 @@ class StructurePage(Page):
             by_day[slot.weekday].append(slot)
         return [(Weekday(day).label, sorted(s, key=lambda x: x.opens)) for day, s in by_day.items()]
 
+    def hours_summary(self):
+        """Compact weekly hours for print: consecutive days with the same slots share a line,
+        e.g. ("lundi – vendredi", "08:30–12:00 · 14:00–17:00 (sur rendez-vous)")."""
+        days = []
+        for label, slots in self.weekly_hours():
+            text = " · ".join(
+                f"{s.opens:%H:%M}–{s.closes:%H:%M}"
+                + ("" if s.access == SlotAccess.WALK_IN else f" ({SlotAccess(s.access).label})")
+                for s in slots
+            )
+            days.append((str(label), text))
+        lines = []
+        for label, text in days:
+            if lines and lines[-1][2] == text:
+                lines[-1][1] = label
+            else:
+                lines.append([label, label, text])
+        return [
+            (first if first == last else f"{first} – {last}", text) for first, last, text in lines if text
+        ]
+
     def distance_km_from(self, lat, lng):
         if self.latitude is None or lat is None:
             return None
@@ -533,10 +555,21 @@ class StructurePage(Page):
     def user_can_see_pro(user):
         return user.is_authenticated and user.is_active and user.has_perm(PRO_PERMISSION)
 
+    def handout_url(self):
+        """The printable sheet, when the site provides one (TERRITORIES_STRUCTURE_HANDOUT_URL)."""
+        name = getattr(settings, "TERRITORIES_STRUCTURE_HANDOUT_URL", None)
+        if not name:
+            return None
+        try:
+            return reverse(name, args=[self.pk])
+        except NoReverseMatch:
+            return None
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["show_pro"] = self.user_can_see_pro(request.user)
         context["status"] = self.opening_status()
+        context["handout_url"] = self.handout_url()
         context["weekly_hours"] = self.weekly_hours()
         return context
 

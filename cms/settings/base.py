@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "home.context_processors.navigation",
+                "fiches.handout_views.selection_count",
             ],
         },
     },
@@ -161,3 +162,7 @@ FICHES_DATA_INCLUSION_DIR = BASE_DIR / "data" / "data-inclusion-schema" / "v1"
 FICHES_DEFAULT_REVIEW_MONTHS = 6
 # `manage.py load_demo` creates demo accounts with public passwords: never in production.
 REPERES_ALLOW_DEMO = False
+# Printed handouts take the département's name, logo and footer from the site settings.
+FICHES_HANDOUT_BRANDING = "home.branding.handout_branding"
+# The structure page links to its handout through this URL name (territories never imports fiches).
+TERRITORIES_STRUCTURE_HANDOUT_URL = "fiches:structure_pdf"

@@ -1,0 +1,138 @@
+"""PDF handouts and the agent's selection of fiches (kept in the session)."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from territories.models import StructurePage
+
+from . import handouts
+from .commune_choice import chosen_commune
+from .models import FichePage
+
+SELECTION_KEY = "selection"
+MAX_SELECTION = 30
+
+
+def _pdf_response(pdf, name):
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slugify(name)[:80] or "fiche"}.pdf"'
+    return response
+
+
+def _wants_pro(request, page):
+    return request.GET.get("pro") == "1" and page.user_can_see_pro(request.user)
+
+
+def fiche_pdf(request, pk):
+    fiche = get_object_or_404(FichePage.objects.live().specific(), pk=pk)
+    commune, _typed, _candidates = chosen_commune(request)
+    include_pro = _wants_pro(request, fiche)
+    settings_ = handouts.branding_for(request)
+
+    def build():
+        handout = handouts.fiche_handout(fiche, request, commune, include_pro)
+        return handouts.fit_to_one_page(handout, settings_).write_pdf()
+
+    key = handouts.cache_key(fiche, commune, include_pro)
+    return _pdf_response(handouts.cached_pdf(key, build), fiche.title)
+
+
+def structure_pdf(request, pk):
+    structure = get_object_or_404(StructurePage.objects.live().specific(), pk=pk)
+    include_pro = _wants_pro(request, structure)
+    settings_ = handouts.branding_for(request)
+
+    def build():
+        handout = handouts.structure_handout(structure, request, include_pro)
+        return handouts.fit_to_one_page(handout, settings_).write_pdf()
+
+    key = handouts.cache_key(structure, None, include_pro)
+    return _pdf_response(handouts.cached_pdf(key, build), structure.title)
+
+
+# --- Selection --------------------------------------------------------------------------
+
+
+def selection_ids(request):
+    return [int(pk) for pk in request.session.get(SELECTION_KEY, []) if str(pk).isdigit()]
+
+
+def _selected_fiches(request):
+    ids = selection_ids(request)
+    fiches = {f.pk: f for f in FichePage.objects.live().filter(pk__in=ids)}
+    return [fiches[pk] for pk in ids if pk in fiches]
+
+
+def _back(request, default):
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+
+
+@require_POST
+def selection_add(request, pk):
+    fiche = get_object_or_404(FichePage.objects.live(), pk=pk)
+    ids = selection_ids(request)
+    if fiche.pk in ids:
+        messages.info(request, _("« %(title)s » est déjà dans votre sélection.") % {"title": fiche.title})
+    elif len(ids) >= MAX_SELECTION:
+        messages.warning(
+            request, _("Votre sélection compte déjà %(n)d fiches, le maximum.") % {"n": MAX_SELECTION}
+        )
+    else:
+        request.session[SELECTION_KEY] = [*ids, fiche.pk]
+        messages.success(request, _("« %(title)s » ajoutée à votre sélection.") % {"title": fiche.title})
+    return _back(request, fiche.url)
+
+
+@require_POST
+def selection_remove(request, pk):
+    request.session[SELECTION_KEY] = [i for i in selection_ids(request) if i != pk]
+    return _back(request, "/selection/")
+
+
+@require_POST
+def selection_clear(request):
+    request.session[SELECTION_KEY] = []
+    messages.success(request, _("Votre sélection a été vidée."))
+    return _back(request, "/selection/")
+
+
+def selection_detail(request):
+    commune, typed, candidates = chosen_commune(request)
+    return render(
+        request,
+        "fiches/selection.html",
+        {
+            "fiches": _selected_fiches(request),
+            "commune": commune,
+            "typed_commune": typed,
+            "candidates": candidates,
+        },
+    )
+
+
+def selection_pdf(request):
+    fiches = _selected_fiches(request)
+    if not fiches:
+        messages.warning(request, _("Votre sélection est vide : ajoutez des fiches avant d’imprimer."))
+        return redirect("fiches:selection")
+    commune, _typed, _candidates = chosen_commune(request)
+    settings_ = handouts.branding_for(request)
+    documents = [
+        handouts.fit_to_one_page(
+            handouts.fiche_handout(f, request, commune, _wants_pro(request, f)), settings_
+        )
+        for f in fiches
+    ]
+    return _pdf_response(handouts.merge_one_page_documents(documents), _("selection-de-fiches"))
+
+
+def selection_count(request):
+    """Template context: how many fiches the agent selected (shown in the header)."""
+    return {
+        "selection_count": len(request.session.get(SELECTION_KEY, [])) if hasattr(request, "session") else 0
+    }
