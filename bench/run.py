@@ -4,7 +4,8 @@
     DATABASE_URL=postgres://… make bench
 
 Prints one line per page: `bench <name> <size> p50_ms=<x> p95_ms=<y>`, where size is the
-number of live fiches. Times are measured around the Django test client's request, in this
+number of live fiches, then `bench handout cold …` (PDF rendered from scratch) and
+`bench handout cached …`. Times are measured around the Django test client's request, in this
 process, with no network: the server-side cost of a page. The synthetic 1,000 – 100,000
 fiche data sets come with the search issue.
 """
@@ -22,6 +23,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from fiches.models import FichePage, Theme  # noqa: E402
@@ -30,10 +32,12 @@ from territories.models import StructurePage  # noqa: E402
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
 
 
-def measure(client, url):
+def measure(client, url, before_each=None):
     client.get(url)  # warm-up: caches, lazy imports
     samples = []
     for _ in range(ROUNDS):
+        if before_each:
+            before_each()
         start = time.perf_counter()
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
@@ -63,6 +67,15 @@ def main():
     for name, url in pages.items():
         p50, p95 = measure(client, url)
         print(f"bench {name} {size} p50_ms={p50:.1f} p95_ms={p95:.1f}")
+
+    # Handouts: a typical fiche personalised for a commune (the link of the fiche page, which
+    # carries the INSEE code), rendered from scratch (cache cleared before each request),
+    # then served from the cache.
+    handout = f"/imprimer/fiche/{fiche.pk}.pdf?insee=71014"
+    p50, p95 = measure(client, handout, before_each=cache.clear)
+    print(f"bench handout cold p50_ms={p50:.1f} p95_ms={p95:.1f}")
+    p50, p95 = measure(client, handout)
+    print(f"bench handout cached p50_ms={p50:.1f} p95_ms={p95:.1f}")
 
 
 if __name__ == "__main__":

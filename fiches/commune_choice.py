@@ -21,7 +21,7 @@ def chosen_commune(request):
     if insee:
         commune = Commune.objects.of_departement().filter(insee_code=insee).first()
         if commune is not None:
-            request.session["commune"] = commune.insee_code
+            remember(request, commune)
             return commune, commune.name, []
     typed = request.GET.get("commune")
     if typed is None:
@@ -35,7 +35,7 @@ def chosen_commune(request):
     communes = Commune.objects.of_departement()
     commune = communes.resolve(typed)
     if commune is not None:
-        request.session["commune"] = commune.insee_code
+        remember(request, commune)
         return commune, typed, []
     candidates = list(communes.matching(typed).order_by("name")[:MAX_CANDIDATES])
     if candidates:
@@ -50,3 +50,9 @@ def chosen_commune(request):
             % {"typed": typed},
         )
     return None, typed, candidates
+
+
+def remember(request, commune):
+    # Only a change is written: an unchanged session costs no database write.
+    if request.session.get("commune") != commune.insee_code:
+        request.session["commune"] = commune.insee_code

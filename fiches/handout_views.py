@@ -28,27 +28,25 @@ def _wants_pro(request, page):
 
 
 def fiche_pdf(request, pk):
-    fiche = get_object_or_404(FichePage.objects.live().specific(), pk=pk)
+    fiche = get_object_or_404(FichePage.objects.live(), pk=pk)
     commune, _typed, _candidates = chosen_commune(request)
     include_pro = _wants_pro(request, fiche)
-    settings_ = handouts.branding_for(request)
 
     def build():
         handout = handouts.fiche_handout(fiche, request, commune, include_pro)
-        return handouts.fit_to_one_page(handout, settings_).write_pdf()
+        return handouts.fit_to_one_page(handout, handouts.branding_for(request)).write_pdf()
 
     key = handouts.cache_key(fiche, commune, include_pro)
     return _pdf_response(handouts.cached_pdf(key, build), fiche.title)
 
 
 def structure_pdf(request, pk):
-    structure = get_object_or_404(StructurePage.objects.live().specific(), pk=pk)
+    structure = get_object_or_404(StructurePage.objects.live(), pk=pk)
     include_pro = _wants_pro(request, structure)
-    settings_ = handouts.branding_for(request)
 
     def build():
         handout = handouts.structure_handout(structure, request, include_pro)
-        return handouts.fit_to_one_page(handout, settings_).write_pdf()
+        return handouts.fit_to_one_page(handout, handouts.branding_for(request)).write_pdf()
 
     key = handouts.cache_key(structure, None, include_pro)
     return _pdf_response(handouts.cached_pdf(key, build), structure.title)
@@ -121,10 +119,10 @@ def selection_pdf(request):
         messages.warning(request, _("Votre sélection est vide : ajoutez des fiches avant d’imprimer."))
         return redirect("fiches:selection")
     commune, _typed, _candidates = chosen_commune(request)
-    settings_ = handouts.branding_for(request)
+    branding = handouts.branding_for(request)
     documents = [
         handouts.fit_to_one_page(
-            handouts.fiche_handout(f, request, commune, _wants_pro(request, f)), settings_
+            handouts.fiche_handout(f, request, commune, _wants_pro(request, f)), branding
         )
         for f in fiches
     ]
