@@ -3,7 +3,7 @@ data/communes-71.csv, never random."""
 
 from datetime import time
 
-from fiches.models import CoverageKind, FichePage, FichePlace
+from fiches.models import CoverageKind, FicheLink, FichePage, FichePlace  # noqa: F401 (re-exported)
 from home.site_setup import ensure_site_tree
 from territories.models import EPCI, Commune, OpeningSlot, SlotAccess, StructurePage, TerritoirePage
 

@@ -1,0 +1,43 @@
+"""Printing an HTML page from a real browser: no navigation, links written out, content kept."""
+
+import shutil
+import subprocess
+
+import pytest
+
+from tests import builders, pdf
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium (paquet Debian « chromium ») absent"),
+]
+
+
+def print_to_pdf(url, tmp_path):
+    target = tmp_path / "page.pdf"
+    subprocess.run(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+            f"--print-to-pdf={target}", url,
+        ],
+        check=True, capture_output=True, timeout=60,
+    )
+    return target.read_bytes()
+
+
+def test_a_printed_fiche_page_has_no_navigation_and_expanded_links(live_server, tmp_path):
+    pages = builders.site()
+    fiche = builders.fiche(pages["fiche_index"], "Chèque énergie", summary="Aide au paiement des factures.")
+    fiche.links = [builders.FicheLink(title="Site officiel", url="https://chequeenergie.gouv.fr")]
+    fiche.save_revision().publish()
+
+    content = print_to_pdf(live_server.url + fiche.url, tmp_path)
+
+    text = pdf.text(content)
+    assert "Chèque énergie" in text and "Aide au paiement des factures." in text
+    assert "(https://chequeenergie.gouv.fr)" in text  # the link's address is written out
+    for screen_only in ("Aller au contenu", "Ma sélection", "Ajouter à ma sélection", "Trier par distance"):
+        assert screen_only not in text, screen_only
