@@ -28,6 +28,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from territories.links import url_from_setting
+
 # The base URL WeasyPrint resolves relative URLs against; it is never contacted.
 INTERNAL_BASE_URL = "http://reperes.internal/"
 CACHE_SECONDS = 24 * 3600
@@ -115,6 +117,12 @@ class Handout:
     places: list = field(default_factory=list)  # dicts: name, address, phone, hours, distance
     pro_sections: list = field(default_factory=list)
     commune: object = None
+    report_url: str | None = None  # short "signaler une erreur" address
+
+
+def _report_url(page, request):
+    path = url_from_setting("REPERES_REPORT_SHORT_URL_NAME", page.pk)
+    return request.build_absolute_uri(path) if path else None
 
 
 def _text_items(html):
@@ -176,6 +184,7 @@ def fiche_handout(fiche, request, commune=None, include_pro=False):
         sections=fiche_sections(fiche),
         places=[place_entry(s, d) for s, d in places],
         commune=commune,
+        report_url=_report_url(fiche, request),
     )
     if include_pro and fiche.pro_content:
         handout.pro_sections = [Section(_("Usage professionnel"), _text_items(fiche.pro_content))]
@@ -204,6 +213,7 @@ def structure_handout(structure, request, include_pro=False):
         meta=meta,
         sections=sections,
         places=[place_entry(structure)],
+        report_url=_report_url(structure, request),
     )
     if include_pro:
         items = [t for t in (structure.pro_contacts, structure.pro_notes) if t]

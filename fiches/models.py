@@ -28,6 +28,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from territories.links import url_from_setting
 from territories.models import EPCI, Commune, StructurePage, TerritoirePage
 
 from .blocks import FicheBodyBlock
@@ -256,6 +257,7 @@ class FichePage(Page):
         help_text=_("Lignes directes, astuces d’orientation. Visible des professionnels connectés."),
     )
     is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
+    accepts_error_reports = True  # "Signaler une erreur" is offered on every fiche
 
     objects = FicheManager()
 
@@ -384,7 +386,9 @@ class FichePage(Page):
     # -- Places --------------------------------------------------------------------------
 
     def place_structures(self):
-        return [p.structure for p in self.places.select_related("structure__commune") if p.structure.live]
+        # The editor's order (sort_order), then creation order: the same on every database.
+        places = self.places.select_related("structure__commune").order_by("sort_order", "pk")
+        return [p.structure for p in places if p.structure.live]
 
     def nearest_places(self, commune, limit=None):
         """[(structure, distance_km)] sorted by distance from the commune's centre."""
@@ -424,8 +428,12 @@ class FichePage(Page):
             places=places[:PLACES_SHOWN],
             more_places=max(0, len(places) - PLACES_SHOWN),
         )
-        context["carriers"] = [c.structure for c in self.carriers.select_related("structure__commune")]
+        context["carriers"] = [
+            c.structure
+            for c in self.carriers.select_related("structure__commune").order_by("sort_order", "pk")
+        ]
         context["show_pro"] = self.user_can_see_pro(request.user)
+        context["report_url"] = url_from_setting("REPERES_REPORT_URL_NAME", self.pk)
         return context
 
 

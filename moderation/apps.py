@@ -6,3 +6,6 @@ class ModerationConfig(AppConfig):
     name = "moderation"
     verbose_name = _("Modération et animation du réseau")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signal_handlers  # noqa: F401

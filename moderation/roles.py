@@ -39,10 +39,13 @@ MODEL_PERMISSIONS = {
         ("auth", "add_user"),
         ("auth", "change_user"),
         ("auth", "view_user"),
+        ("moderation", "view_errorreport"),
+        ("moderation", "change_errorreport"),
         *PRO_PERMISSIONS,
     ],
     Role.OWNERS: [
         ("wagtailadmin", "access_admin"),
+        ("moderation", "view_errorreport"),
         ("territories", "view_commune"),
         ("territories", "view_epci"),
         *PRO_PERMISSIONS,

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +32,7 @@ from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
 from .geo import haversine_km, normalize_name, parse_point
+from .links import url_from_setting
 from .opening_hours import Slot, Weekday, opening_status
 
 PRO_PERMISSION = "territories.view_professional_content"
@@ -402,6 +402,7 @@ class StructurePage(Page):
         help_text=_("Conseils d’orientation. Visible des professionnels connectés."),
     )
     is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
+    accepts_error_reports = True  # "Signaler une erreur" is offered on every structure
     # Where the record came from, for idempotent imports: ("anct-france-services", "2249").
     source = models.CharField(_("source"), max_length=100, blank=True)
     source_id = models.CharField(_("identifiant dans la source"), max_length=100, blank=True)
@@ -557,19 +558,14 @@ class StructurePage(Page):
 
     def handout_url(self):
         """The printable sheet, when the site provides one (TERRITORIES_STRUCTURE_HANDOUT_URL)."""
-        name = getattr(settings, "TERRITORIES_STRUCTURE_HANDOUT_URL", None)
-        if not name:
-            return None
-        try:
-            return reverse(name, args=[self.pk])
-        except NoReverseMatch:
-            return None
+        return url_from_setting("TERRITORIES_STRUCTURE_HANDOUT_URL", self.pk)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["show_pro"] = self.user_can_see_pro(request.user)
         context["status"] = self.opening_status()
         context["handout_url"] = self.handout_url()
+        context["report_url"] = url_from_setting("REPERES_REPORT_URL_NAME", self.pk)
         context["weekly_hours"] = self.weekly_hours()
         return context
 

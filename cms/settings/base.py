@@ -166,3 +166,17 @@ REPERES_ALLOW_DEMO = False
 FICHES_HANDOUT_BRANDING = "home.branding.handout_branding"
 # The structure page links to its handout through this URL name (territories never imports fiches).
 TERRITORIES_STRUCTURE_HANDOUT_URL = "fiches:structure_pdf"
+
+# --- Error reports ("Signaler une erreur") -------------------------------------------------
+# Fiches and structures link to the report form by URL name, never by import.
+REPERES_REPORT_URL_NAME = "moderation:report"
+REPERES_REPORT_SHORT_URL_NAME = "moderation:report_short"
+# At most this many reports per client address per window (seconds), counted in the cache
+# (Redis in production, so that every application process shares the count).
+MODERATION_REPORT_RATE_LIMIT = (5, 600)
+# The header that carries the client address behind a reverse proxy (e.g. "HTTP_X_REAL_IP");
+# None: REMOTE_ADDR.
+MODERATION_CLIENT_IP_HEADER = os.environ.get("MODERATION_CLIENT_IP_HEADER") or None
+# A reporter's name and e-mail are erased this many days after the report is closed.
+MODERATION_REPORTER_DATA_DAYS = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Repères <reperes@localhost>")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("signaler/<int:page_id>/", views.report, name="report"),
+    path("signaler/<int:page_id>/merci/", views.report_thanks, name="report_thanks"),
+    path("s/<int:page_id>", views.report_short, name="report_short"),
+]

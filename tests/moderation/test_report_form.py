@@ -1,0 +1,156 @@
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from moderation.models import ErrorReport, ReportStatus
+
+from .conftest import VALID
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, page, data, **extra):
+    return client.post(f"/signaler/{page.pk}/", data, **extra)
+
+
+def test_every_fiche_and_structure_page_offers_the_report_button(network, client):
+    for page in (network["fiche"], network["structure"]):
+        assert f'href="/signaler/{page.pk}/"' in client.get(page.url).content.decode()
+
+
+def test_the_form_works_without_javascript_and_stores_the_report(
+    network, client, django_capture_on_commit_callbacks
+):
+    fiche = network["fiche"]
+    form = client.get(f"/signaler/{fiche.pk}/").content.decode()
+    assert "Le service n’existe plus" in form and "effacée 30 jours après sa clôture" in form
+    assert "<script" not in form.split("<main")[1]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, fiche, VALID, follow=True)
+
+    assert response.redirect_chain[-1][0] == f"/signaler/{fiche.pk}/merci/"
+    report = ErrorReport.objects.get()
+    assert f"Votre signalement n° {report.pk} a bien été enregistré" in response.content.decode()
+    fiche.refresh_from_db()
+    assert report.revision_id is not None
+    assert (report.page_id, report.revision_id, report.page_title) == (
+        fiche.pk,
+        fiche.live_revision_id,
+        "Aide alimentaire",
+    )
+    assert report.status == ReportStatus.NEW and report.reporter_email == "claire@exemple.fr"
+
+
+def test_invalid_input_is_redisplayed_with_french_messages_and_kept(network, client):
+    data = {**VALID, "category": "", "description": "", "reporter_email": "pas-une-adresse"}
+    response = post(client, network["fiche"], data)
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Choisissez le type d’erreur." in html
+    assert "Décrivez l’erreur constatée." in html
+    assert "Saisissez une adresse courriel valide" in html
+    assert 'value="pas-une-adresse"' in html and "03 85 00 00 00" in html
+    assert 'role="alert"' in html and 'href="#id_description"' in html
+    assert not ErrorReport.objects.exists()
+
+
+def test_oversize_text_is_refused_with_a_message_not_truncated_silently(network, client):
+    response = post(client, network["fiche"], {**VALID, "description": "x" * 5000})
+    assert response.status_code == 400
+    assert "comporte au plus 4000 caractères (actuellement 5000)" in response.content.decode()
+    assert not ErrorReport.objects.exists()
+
+
+def test_the_honeypot_catches_robots_without_telling_them(network, client):
+    response = post(client, network["fiche"], {**VALID, "site_web": "http://spam.example"})
+    assert response.status_code == 302
+    assert not ErrorReport.objects.exists()
+
+
+def test_csrf_is_required(network):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, HTTP_HOST="localhost")
+    assert post(client, network["fiche"], VALID).status_code == 403
+
+
+def test_rate_limit_per_address_with_a_french_message_and_the_text_kept(network, client, settings):
+    settings.MODERATION_REPORT_RATE_LIMIT = (2, 600)
+    for _ in range(2):
+        assert post(client, network["fiche"], VALID).status_code == 302
+    response = post(client, network["fiche"], {**VALID, "description": "Un troisième signalement."})
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Réessayez dans quelques minutes" in html and "Un troisième signalement." in html
+    assert ErrorReport.objects.count() == 2
+    # Another address is not limited.
+    assert post(client, network["fiche"], VALID, REMOTE_ADDR="10.0.0.9").status_code == 302
+
+
+def test_only_pages_that_accept_reports_have_a_form(network, client):
+    assert client.get(f"/signaler/{network['home'].pk}/").status_code == 404
+    assert client.get("/signaler/999999/").status_code == 404
+
+
+def test_short_url_from_handouts_leads_to_the_form(network, client):
+    response = client.get(f"/s/{network['fiche'].pk}")
+    assert response.status_code == 302 and response["Location"] == f"/signaler/{network['fiche'].pk}/"
+
+
+def test_a_report_on_a_deleted_page_is_kept(network, client):
+    post(client, network["fiche"], VALID)
+    network["fiche"].delete()
+    report = ErrorReport.objects.get()
+    assert report.page_id is None and report.page_title == "Aide alimentaire"
+
+
+def test_new_report_notifies_owners_and_moderators_and_the_reporter(
+    network, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, network["fiche"], VALID)
+    to_team = [m for m in mail.outbox if "Nouveau signalement" in m.subject]
+    assert len(to_team) == 1
+    assert set(to_team[0].bcc) == {"rania@exemple.fr", "marc@exemple.fr"}  # not paul: not his fiche
+    assert "Le numéro de téléphone indiqué n’est plus attribué." in to_team[0].body
+    receipt = [m for m in mail.outbox if "bien été reçu" in m.subject]
+    assert receipt and receipt[0].to == ["claire@exemple.fr"]
+
+
+def test_closing_a_report_tells_the_reporter_and_keeps_the_history(
+    network, client, django_capture_on_commit_callbacks
+):
+    post(client, network["fiche"], VALID)
+    report = ErrorReport.objects.get()
+    moderator = network["moderator"]
+    report.change_status(ReportStatus.IN_PROGRESS, moderator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        report.change_status(ReportStatus.FIXED, moderator, "Numéro corrigé.")
+
+    assert [e.to_status for e in report.events.all()] == [ReportStatus.IN_PROGRESS, ReportStatus.FIXED]
+    assert report.events.last().user == moderator and report.closed_at is not None
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["claire@exemple.fr"]
+    assert "Numéro corrigé." in mail.outbox[0].body
+
+
+def test_reporter_data_is_erased_after_the_retention_time_idempotently(network, client, settings):
+    settings.MODERATION_REPORTER_DATA_DAYS = 30
+    post(client, network["fiche"], VALID)
+    post(client, network["fiche"], {**VALID, "reporter_email": "autre@exemple.fr"})
+    old, recent = ErrorReport.objects.order_by("pk")
+    for report in (old, recent):
+        report.change_status(ReportStatus.FIXED)
+    ErrorReport.objects.filter(pk=old.pk).update(closed_at=timezone.now() - timezone.timedelta(days=31))
+
+    call_command("erase_reporter_data", stdout=open("/dev/null", "w"))
+    call_command("erase_reporter_data", stdout=open("/dev/null", "w"))
+
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.reporter_name, old.reporter_email) == ("", "") and old.personal_data_erased_at
+    assert old.description  # the report itself is kept
+    assert recent.reporter_email == "autre@exemple.fr"
