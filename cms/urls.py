@@ -2,10 +2,15 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from fiches.api import api
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("api/v1/", api.urls),
+    path("sitemap.xml", sitemap),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("fiches.urls")),
     path("", include("moderation.urls")),

@@ -28,6 +28,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from territories import jsonld
 from territories.links import url_from_setting
 from territories.models import EPCI, Commune, StructurePage, TerritoirePage
 
@@ -257,6 +258,14 @@ class FichePage(Page):
         help_text=_("Lignes directes, astuces d’orientation. Visible des professionnels connectés."),
     )
     is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
+    needs_verification = models.BooleanField(
+        _("à vérifier"),
+        default=False,
+        help_text=_("Importée : un modérateur doit la relire et lui donner un responsable."),
+    )
+    # Where the record came from, for idempotent imports: (data·inclusion source, id).
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    source_id = models.CharField(_("identifiant dans la source"), max_length=200, blank=True)
     accepts_error_reports = True  # "Signaler une erreur" is offered on every fiche
 
     objects = FicheManager()
@@ -303,7 +312,11 @@ class FichePage(Page):
         ),
     ]
     pro_panels = [FieldPanel("pro_content")]
-    settings_panels = Page.settings_panels + [FieldPanel("owners"), FieldPanel("is_demo")]
+    settings_panels = Page.settings_panels + [
+        FieldPanel("owners"),
+        FieldPanel("needs_verification"),
+        FieldPanel("is_demo"),
+    ]
 
     edit_handler = TabbedInterface(
         [
@@ -374,14 +387,14 @@ class FichePage(Page):
     def coverage_label(self):
         kind = CoverageKind(self.coverage_kind)
         if kind == CoverageKind.DEPARTEMENT:
-            return kind.label
+            return str(kind.label)
         items = {
             CoverageKind.TERRITORIES: self.coverage_territories,
             CoverageKind.EPCI: self.coverage_epcis,
             CoverageKind.COMMUNES: self.coverage_communes,
         }[kind].all()
         names = [getattr(i, "title", None) or getattr(i, "name", str(i)) for i in items]
-        return ", ".join(names) or kind.label
+        return ", ".join(names) or str(kind.label)
 
     # -- Places --------------------------------------------------------------------------
 
@@ -434,7 +447,31 @@ class FichePage(Page):
         ]
         context["show_pro"] = self.user_can_see_pro(request.user)
         context["report_url"] = url_from_setting("REPERES_REPORT_URL_NAME", self.pk)
+        context["json_ld"] = jsonld.to_script(self.json_ld(request, [s for s, _d in places[:PLACES_SHOWN]]))
         return context
+
+    def json_ld(self, request, places):
+        """schema.org GovernmentService: public fields only."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "GovernmentService",
+            "name": self.title,
+            "description": self.summary,
+            "url": self.get_full_url(request),
+            "dateModified": self.last_verified.isoformat(),
+            "areaServed": self.coverage_label(),
+            "serviceType": [t.name for t in self.themes.all()],
+            "audience": [{"@type": "Audience", "audienceType": p.name} for p in self.publics.all()],
+            "availableChannel": [
+                {"@type": "ServiceChannel", "serviceLocation": jsonld.place(s, request)} for s in places
+            ],
+        }
+        carriers = [
+            c.structure for c in self.carriers.select_related("structure").order_by("sort_order", "pk")
+        ]
+        if carriers:
+            data["provider"] = [{"@type": "GovernmentOrganization", "name": s.title} for s in carriers]
+        return data
 
 
 class FicheCoveredCommune(models.Model):

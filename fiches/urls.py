@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import handout_views, views
+from . import handout_views, opendata_views, views
 
 app_name = "fiches"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("selection/retirer/<int:pk>/", handout_views.selection_remove, name="selection_remove"),
     path("selection/vider/", handout_views.selection_clear, name="selection_clear"),
     path("selection/fiches.pdf", handout_views.selection_pdf, name="selection_pdf"),
+    path("donnees/", opendata_views.opendata_index, name="opendata"),
+    path("donnees/<slug:kind>.json", opendata_views.export_json, name="opendata_json"),
+    path("donnees/<slug:kind>.csv", opendata_views.export_csv, name="opendata_csv"),
 ]

@@ -22,7 +22,7 @@ def _child(parent, model, slug, **values):
 
 @transaction.atomic
 def ensure_site_tree():
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     home = HomePage.objects.first()
     if home is None:
         home = HomePage(

@@ -97,8 +97,8 @@ def _perm(app_label, codename):
 def install_roles():
     """Create or update the four groups. Returns {name: group}."""
     groups = {}
-    root = Page.get_first_root_node()
-    root_collection = Collection.get_first_root_node()
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     for role, model_perms in MODEL_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=str(role))
         if model_perms == "__all__":

@@ -31,6 +31,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
+from . import jsonld
 from .geo import haversine_km, normalize_name, parse_point
 from .links import url_from_setting
 from .opening_hours import Slot, Weekday, opening_status
@@ -402,6 +403,11 @@ class StructurePage(Page):
         help_text=_("Conseils d’orientation. Visible des professionnels connectés."),
     )
     is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
+    needs_verification = models.BooleanField(
+        _("à vérifier"),
+        default=False,
+        help_text=_("Importée : un modérateur doit la relire et lui donner un responsable."),
+    )
     accepts_error_reports = True  # "Signaler une erreur" is offered on every structure
     # Where the record came from, for idempotent imports: ("anct-france-services", "2249").
     source = models.CharField(_("source"), max_length=100, blank=True)
@@ -454,7 +460,11 @@ class StructurePage(Page):
         FieldPanel("last_verified"),
     ]
     pro_panels = [FieldPanel("pro_contacts"), FieldPanel("pro_notes")]
-    settings_panels = Page.settings_panels + [FieldPanel("owners"), FieldPanel("is_demo")]
+    settings_panels = Page.settings_panels + [
+        FieldPanel("owners"),
+        FieldPanel("needs_verification"),
+        FieldPanel("is_demo"),
+    ]
 
     edit_handler = TabbedInterface(
         [
@@ -566,6 +576,9 @@ class StructurePage(Page):
         context["status"] = self.opening_status()
         context["handout_url"] = self.handout_url()
         context["report_url"] = url_from_setting("REPERES_REPORT_URL_NAME", self.pk)
+        context["json_ld"] = jsonld.to_script(
+            {"@context": "https://schema.org", **jsonld.place(self, request)}
+        )
         context["weekly_hours"] = self.weekly_hours()
         return context
 

@@ -9,7 +9,7 @@ from tests import builders, pdf
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium (paquet Debian « chromium ») absent"),
 ]
 

@@ -72,6 +72,32 @@ class DemoContentTests(TestCase):
         fiche = FichePage.objects.live().first()
         self.assertContains(self.client.get(fiche.url, HTTP_HOST="localhost"), "Fiche de démonstration")
 
+    def test_the_full_export_validates_against_the_official_schemas(self):
+        from fiches import datainclusion
+
+        data = datainclusion.export_all("http://localhost")
+        self.assertGreaterEqual(len(data["structures"]), 70)
+        self.assertGreaterEqual(len(data["services"]), 49)
+        self.assertEqual(datainclusion.validate(data["structures"], "structure"), [])
+        self.assertEqual(datainclusion.validate(data["services"], "service"), [])
+        ids = [s["id"] for s in data["services"]]
+        self.assertEqual(len(ids), len(set(ids)))
+        self.assertEqual(datainclusion.export_all("http://localhost"), data)  # stable ids and content
+
+    def test_quality_criteria_are_reported_for_the_demo_services(self):
+        from fiches import datainclusion
+
+        services = datainclusion.export_all("http://localhost")["services"]
+        shares = datainclusion.quality(services)
+        print("\nqualité data·inclusion (démo) :", {k: f"{v:.0%}" for k, v in shares.items()})
+        self.assertEqual(
+            set(shares),
+            {"mise_a_jour_recente", "adresse", "contact", "description", "frais", "thematique", "public"},
+        )
+        with_address = sum(1 for s in services if s.get("adresse") and s.get("code_insee"))
+        self.assertAlmostEqual(shares["adresse"], with_address / len(services))
+        self.assertEqual(shares["thematique"], 1.0)  # every demo fiche has a national theme
+
     def test_one_account_per_role_can_log_in_with_the_listed_password(self):
         for username, password, _first, _last, role, _superuser in DEMO_ACCOUNTS:
             with self.subTest(username=username):

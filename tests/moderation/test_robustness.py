@@ -16,7 +16,7 @@ from moderation.models import ErrorReport
 from .conftest import VALID
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_200_concurrent_reports_are_all_stored_and_notified(network, live_server, settings):
     if connection.vendor != "postgresql":
         pytest.skip("Écritures concurrentes : ce test demande PostgreSQL (SQLite sérialise les écritures).")
