@@ -152,14 +152,10 @@ def departement_structure():
     }
 
 
-def export_structure(structure, base_url):
+def location_fields(structure):
+    """Address, position, contact and hours: the same fields on structures and services."""
     commune = structure.commune
     return {
-        "source": source_name(),
-        "id": structure_id(structure),
-        "nom": structure.title[:150],
-        "date_maj": structure.last_verified.isoformat(),
-        "description": structure.description or None,
         "adresse": structure.address or None,
         "complement_adresse": structure.address_complement or None,
         "code_postal": structure.postal_code
@@ -170,8 +166,19 @@ def export_structure(structure, base_url):
         "longitude": structure.longitude,
         "telephone": structure.phone or None,
         "courriel": structure.email or None,
-        "site_web": structure.website or None,
         "horaires_accueil": osm_opening_hours(_structure_slots(structure)),
+    }
+
+
+def export_structure(structure, base_url):
+    return {
+        "source": source_name(),
+        "id": structure_id(structure),
+        "nom": structure.title[:150],
+        "date_maj": structure.last_verified.isoformat(),
+        "description": structure.description or None,
+        **location_fields(structure),
+        "site_web": structure.website or None,
         "lien_source": base_url + structure.url if structure.url else None,
         "reseaux_porteurs": [RESEAUX[structure.kind]] if structure.kind in RESEAUX else None,
         "accessibilite_lieu": None,
@@ -238,24 +245,13 @@ def export_services(fiche, base_url):
     imported_single = fiche.source == source_name() and fiche.source_id and len(places) == 1
     services = []
     for place in places:
-        commune = place.commune
         services.append(
             {
                 **common,
                 "id": fiche.source_id if imported_single else f"{fiche.pk}-{structure_id(place)}",
                 "structure_id": structure_id(place),
                 "modes_accueil": ["en-presentiel"],
-                "adresse": place.address or None,
-                "complement_adresse": place.address_complement or None,
-                "code_postal": place.postal_code
-                or (commune.postal_code_list[0] if commune.postal_codes else None),
-                "code_insee": commune.insee_code,
-                "commune": commune.name,
-                "latitude": place.latitude,
-                "longitude": place.longitude,
-                "telephone": place.phone or None,
-                "courriel": place.email or None,
-                "horaires_accueil": osm_opening_hours(_structure_slots(place)),
+                **location_fields(place),
             }
         )
     return services

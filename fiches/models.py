@@ -19,8 +19,6 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
     MultipleChooserPanel,
-    ObjectList,
-    TabbedInterface,
     TitleFieldPanel,
 )
 from wagtail.fields import RichTextField, StreamField
@@ -30,7 +28,7 @@ from wagtail.search import index
 
 from territories import jsonld
 from territories.links import url_from_setting
-from territories.models import EPCI, Commune, StructurePage, TerritoirePage
+from territories.models import EPCI, Commune, StructurePage, TerritoirePage, owned_page_edit_handler
 
 from .blocks import FicheBodyBlock
 from .commune_choice import chosen_commune
@@ -318,14 +316,7 @@ class FichePage(Page):
         FieldPanel("is_demo"),
     ]
 
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Contenu")),
-            ObjectList(pro_panels, heading=_("Usage professionnel")),
-            ObjectList(Page.promote_panels, heading=_("Référencement")),
-            ObjectList(settings_panels, heading=_("Paramètres")),
-        ]
-    )
+    edit_handler = owned_page_edit_handler(content_panels, pro_panels, settings_panels)
     parent_page_types = ["fiches.FicheIndexPage"]
     subpage_types = []
 

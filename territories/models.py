@@ -279,6 +279,19 @@ class TerritoirePage(Page):
 # --- Structures -------------------------------------------------------------------------
 
 
+def owned_page_edit_handler(content_panels, pro_panels, settings_panels):
+    """The editor of pages that owners keep (structures, fiches): the professional-only
+    fields get a tab of their own, so nobody fills them in by mistake."""
+    return TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Contenu")),
+            ObjectList(pro_panels, heading=_("Usage professionnel")),
+            ObjectList(Page.promote_panels, heading=_("Référencement")),
+            ObjectList(settings_panels, heading=_("Paramètres")),
+        ]
+    )
+
+
 class StructureKind(models.TextChoices):
     MDS = "mds", _("Maison départementale des solidarités")
     CCAS = "ccas", _("CCAS")
@@ -466,14 +479,7 @@ class StructurePage(Page):
         FieldPanel("is_demo"),
     ]
 
-    edit_handler = TabbedInterface(
-        [
-            ObjectList(content_panels, heading=_("Contenu")),
-            ObjectList(pro_panels, heading=_("Usage professionnel")),
-            ObjectList(Page.promote_panels, heading=_("Référencement")),
-            ObjectList(settings_panels, heading=_("Paramètres")),
-        ]
-    )
+    edit_handler = owned_page_edit_handler(content_panels, pro_panels, settings_panels)
     parent_page_types = ["territories.StructureIndexPage"]
     subpage_types = []
 
