@@ -311,7 +311,7 @@ class FichePage(Page):
     ]
     pro_panels = [FieldPanel("pro_content")]
     settings_panels = Page.settings_panels + [
-        FieldPanel("owners"),
+        FieldPanel("owners", permission="fiches.assign_owners"),
         FieldPanel("needs_verification"),
         FieldPanel("is_demo"),
     ]
@@ -323,7 +323,10 @@ class FichePage(Page):
     class Meta:
         verbose_name = _("fiche")
         verbose_name_plural = _("fiches")
-        permissions = [("view_professional_content", _("Peut voir les contenus réservés aux professionnels"))]
+        permissions = [
+            ("view_professional_content", _("Peut voir les contenus réservés aux professionnels")),
+            ("assign_owners", _("Peut attribuer les responsables")),
+        ]
 
     def clean(self):
         super().clean()

@@ -8,4 +8,6 @@ class ModerationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signal_handlers  # noqa: F401
+        from . import signal_handlers
+
+        signal_handlers.register_workflow_notifications()

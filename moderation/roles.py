@@ -22,6 +22,7 @@ PRO_PERMISSIONS = [
     ("fiches", "view_professional_content"),
     ("territories", "view_professional_content"),
 ]
+ASSIGN_OWNERS = [("fiches", "assign_owners"), ("territories", "assign_owners")]
 
 # (app_label, codename) granted to each group on top of page and collection permissions.
 MODEL_PERMISSIONS = {
@@ -41,6 +42,7 @@ MODEL_PERMISSIONS = {
         ("auth", "view_user"),
         ("moderation", "view_errorreport"),
         ("moderation", "change_errorreport"),
+        *ASSIGN_OWNERS,
         *PRO_PERMISSIONS,
     ],
     Role.OWNERS: [
@@ -115,4 +117,7 @@ def install_roles():
                 group=group, collection=root_collection, permission=_perm(app, codename)
             )
         groups[str(role)] = group
+    from .workflow import install_workflow
+
+    install_workflow(groups[str(Role.MODERATORS)])
     return groups

@@ -1,10 +1,13 @@
+from django.http import HttpResponseForbidden
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.options import modeladmin_register
 
 from .models import ErrorReport
 from .viewsets import ErrorReportAdmin, bulk_status
+from .workflow import can_edit, is_moderator, owned_first
 
 modeladmin_register(ErrorReportAdmin)
 
@@ -33,3 +36,43 @@ class OpenReportsPanel(Component):
 def add_open_reports_panel(request, panels):
     if request.user.has_perm("moderation.view_errorreport"):
         panels.append(OpenReportsPanel(ErrorReport.objects.visible_to(request.user).open().count()))
+
+
+# --- Owned pages: edit only what you own, never delete, own what you create ---------------
+
+
+@hooks.register("before_edit_page")
+def refuse_editing_someone_elses_page(request, page):
+    if not can_edit(request.user, page):
+        return HttpResponseForbidden(
+            _("Vous ne pouvez modifier que les fiches et structures dont vous êtes responsable.")
+        )
+
+
+@hooks.register("before_delete_page")
+def only_moderators_delete_owned_pages(request, page):
+    if hasattr(page.specific, "owners") and not is_moderator(request.user):
+        return HttpResponseForbidden(_("Seuls les modérateurs peuvent supprimer une fiche ou une structure."))
+
+
+@hooks.register("after_create_page")
+def creator_owns_the_new_page(request, page):
+    page = page.specific
+    owners = getattr(page, "owners", None)
+    if owners is None or owners.filter(pk=request.user.pk).exists():
+        return
+    owners.add(request.user)
+    owners.commit()
+    # The draft's revision was saved before this hook: it must carry the owner too, or the next
+    # edit (which starts from the latest revision) would drop it.
+    revision = page.latest_revision
+    if revision is not None:
+        revision.content = page.serializable_data()
+        revision.save(update_fields=["content"])
+
+
+@hooks.register("construct_explorer_page_queryset")
+def show_own_pages_first(parent_page, pages, request):
+    if is_moderator(request.user):
+        return pages
+    return owned_first(pages, request.user)

@@ -474,7 +474,7 @@ class StructurePage(Page):
     ]
     pro_panels = [FieldPanel("pro_contacts"), FieldPanel("pro_notes")]
     settings_panels = Page.settings_panels + [
-        FieldPanel("owners"),
+        FieldPanel("owners", permission="territories.assign_owners"),
         FieldPanel("needs_verification"),
         FieldPanel("is_demo"),
     ]
@@ -486,7 +486,10 @@ class StructurePage(Page):
     class Meta:
         verbose_name = _("structure")
         verbose_name_plural = _("structures")
-        permissions = [("view_professional_content", _("Peut voir les contenus réservés aux professionnels"))]
+        permissions = [
+            ("view_professional_content", _("Peut voir les contenus réservés aux professionnels")),
+            ("assign_owners", _("Peut attribuer les responsables")),
+        ]
 
     def clean(self):
         super().clean()

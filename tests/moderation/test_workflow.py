@@ -1,0 +1,162 @@
+"""Owners edit what they own and submit; moderators approve or send back; e-mails on commit."""
+
+import pytest
+from django.core import mail
+from django.test import Client
+from wagtail.models import Page
+from wagtail.test.utils.form_data import querydict_from_html
+
+from fiches.models import FichePage
+
+pytestmark = pytest.mark.django_db
+
+
+def logged(user):
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def edit_form(client, page):
+    response = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert response.status_code == 200
+    data = querydict_from_html(response.content.decode(), form_id="page-edit-form").copy()
+    data.setdefault("body-count", "0")  # the StreamField is drawn by JavaScript; the test fiches have no body
+    return data
+
+
+def test_an_owner_edits_their_fiche_but_not_someone_elses_even_by_url(network):
+    owner = logged(network["owner"])
+    assert owner.get(f"/admin/pages/{network['fiche'].pk}/edit/").status_code == 200
+    response = owner.get(f"/admin/pages/{network['structure'].pk}/edit/")
+    assert response.status_code == 403
+    assert "dont vous êtes responsable" in response.content.decode()
+    assert (
+        logged(network["moderator"]).get(f"/admin/pages/{network['structure'].pk}/edit/").status_code == 200
+    )
+
+
+def test_owners_cannot_delete_or_publish(network):
+    owner = logged(network["owner"])
+    fiche = network["fiche"]
+    assert owner.post(f"/admin/pages/{fiche.pk}/delete/").status_code in (302, 403)
+    assert FichePage.objects.filter(pk=fiche.pk).exists()
+
+    data = edit_form(owner, fiche)
+    data["title"] = "Titre publié sans validation"
+    data["action-publish"] = "action-publish"
+    owner.post(f"/admin/pages/{fiche.pk}/edit/", data)
+    assert FichePage.objects.get(pk=fiche.pk).title == "Aide alimentaire"
+
+
+def test_only_moderators_see_and_change_the_owners_field(network):
+    assert (
+        'name="owners"'
+        not in logged(network["owner"]).get(f"/admin/pages/{network['fiche'].pk}/edit/").content.decode()
+    )
+    assert (
+        'name="owners"'
+        in logged(network["moderator"]).get(f"/admin/pages/{network['fiche'].pk}/edit/").content.decode()
+    )
+
+
+def submit(client, page, title, django_capture_on_commit_callbacks):
+    data = edit_form(client, page)
+    data["title"] = title
+    data["action-submit"] = "action-submit"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
+def test_a_submitted_change_waits_while_the_live_version_stays_online(
+    network, client, django_capture_on_commit_callbacks
+):
+    fiche = network["fiche"]
+    mail.outbox.clear()
+    submit(logged(network["owner"]), fiche, "Aide alimentaire d’urgence", django_capture_on_commit_callbacks)
+
+    live = FichePage.objects.get(pk=fiche.pk)
+    assert live.title == "Aide alimentaire" and live.has_unpublished_changes
+    assert live.current_workflow_state is not None
+    assert "Aide alimentaire d’urgence" not in client.get(live.url).content.decode()
+    to_moderators = [m for m in mail.outbox if "marc@exemple.fr" in m.to]
+    assert to_moderators, [(m.subject, m.to) for m in mail.outbox]
+
+
+def act(moderator_client, page, action, comment, django_capture_on_commit_callbacks):
+    state = FichePage.objects.get(pk=page.pk).current_workflow_state
+    task_state = state.current_task_state
+    with django_capture_on_commit_callbacks(execute=True):
+        response = moderator_client.post(
+            f"/admin/pages/workflow/action/{page.pk}/{action}/{task_state.pk}/", {"comment": comment}
+        )
+    assert response.status_code in (200, 302)
+
+
+def test_approval_publishes_and_tells_the_owner(network, django_capture_on_commit_callbacks):
+    fiche = network["fiche"]
+    submit(logged(network["owner"]), fiche, "Aide alimentaire d’urgence", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    act(logged(network["moderator"]), fiche, "approve", "", django_capture_on_commit_callbacks)
+
+    assert FichePage.objects.get(pk=fiche.pk).title == "Aide alimentaire d’urgence"
+    assert any("rania@exemple.fr" in m.to for m in mail.outbox), [(m.subject, m.to) for m in mail.outbox]
+    history = Page.objects.get(pk=fiche.pk).specific.revisions.order_by("created_at")
+    assert history.last().user == network["owner"]
+
+
+def test_request_for_changes_keeps_the_live_version_and_sends_the_comment(
+    network, django_capture_on_commit_callbacks
+):
+    fiche = network["fiche"]
+    submit(logged(network["owner"]), fiche, "Titre à revoir", django_capture_on_commit_callbacks)
+    mail.outbox.clear()
+    act(
+        logged(network["moderator"]),
+        fiche,
+        "reject",
+        "Précisez les horaires de distribution.",
+        django_capture_on_commit_callbacks,
+    )
+
+    assert FichePage.objects.get(pk=fiche.pk).title == "Aide alimentaire"
+    to_owner = [m for m in mail.outbox if "rania@exemple.fr" in m.to]
+    assert to_owner and "Précisez les horaires de distribution." in to_owner[0].body
+
+
+def test_a_new_fiche_is_owned_by_its_creator(network):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+    owner = logged(network["owner"])
+    data = nested_form_data(
+        {
+            "title": "Nouvelle fiche",
+            "slug": "nouvelle-fiche",
+            "summary": "Une fiche créée par une responsable.",
+            "body": streamfield([]),
+            "coverage_kind": "departement",
+            "last_verified": "2026-11-01",
+            "review_interval": "6",
+            "pro_content": rich_text(""),
+            "carriers": inline_formset([]),
+            "places": inline_formset([]),
+            "links": inline_formset([]),
+            "attachments": inline_formset([]),
+            "comments": inline_formset([]),
+            "action-submit": "action-submit",
+        }
+    )
+    response = owner.post(f"/admin/pages/add/fiches/fichepage/{network['fiche_index'].pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:300]
+    created = FichePage.objects.get(slug="nouvelle-fiche")
+    assert list(created.owners.all()) == [network["owner"]]
+    assert not created.live  # waits for a moderator
+
+
+def test_the_explorer_lists_what_i_own_first(network):
+    from tests import builders
+
+    builders.fiche(network["fiche_index"], "AAA fiche d’un autre")
+    html = logged(network["owner"]).get(f"/admin/pages/{network['fiche_index'].pk}/").content.decode()
+    assert html.index("Aide alimentaire") < html.index("AAA fiche d’un autre")
