@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("fiches.urls")),
     path("", include("moderation.urls")),
+    path("", include("home.urls")),
 ]
 
 if settings.DEBUG:
