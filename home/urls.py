@@ -10,4 +10,16 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path(
+        "mot-de-passe/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="home/password_set.html", success_url="/mot-de-passe/termine/"
+        ),
+        name="password_set",
+    ),
+    path(
+        "mot-de-passe/termine/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="home/password_set_done.html"),
+        name="password_set_done",
+    ),
 ]

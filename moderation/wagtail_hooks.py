@@ -5,16 +5,34 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.options import modeladmin_register
 
+from .accounts import accounts_view, invite_view
 from .models import ErrorReport
 from .viewsets import ErrorReportAdmin, bulk_status
-from .workflow import can_edit, is_moderator, owned_first
+from .workflow import add_owner, can_edit, is_moderator, owned_first
 
 modeladmin_register(ErrorReportAdmin)
 
 
 @hooks.register("register_admin_urls")
 def register_bulk_url():
-    return [path("signalements/statut/", bulk_status, name="moderation_bulk_status")]
+    return [
+        path("signalements/statut/", bulk_status, name="moderation_bulk_status"),
+        path("comptes/", accounts_view, name="moderation_accounts"),
+        path("comptes/inviter/", invite_view, name="moderation_invite"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def accounts_menu_item():
+    from wagtail.admin.menu import MenuItem
+
+    class AccountsMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm("auth.add_user")
+
+    return AccountsMenuItem(
+        _("Comptes du réseau"), reverse("moderation_accounts"), icon_name="group", order=160
+    )
 
 
 class OpenReportsPanel(Component):
@@ -57,18 +75,8 @@ def only_moderators_delete_owned_pages(request, page):
 
 @hooks.register("after_create_page")
 def creator_owns_the_new_page(request, page):
-    page = page.specific
-    owners = getattr(page, "owners", None)
-    if owners is None or owners.filter(pk=request.user.pk).exists():
-        return
-    owners.add(request.user)
-    owners.commit()
-    # The draft's revision was saved before this hook: it must carry the owner too, or the next
-    # edit (which starts from the latest revision) would drop it.
-    revision = page.latest_revision
-    if revision is not None:
-        revision.content = page.serializable_data()
-        revision.save(update_fields=["content"])
+    if hasattr(page.specific, "owners"):
+        add_owner(page, request.user)
 
 
 @hooks.register("construct_explorer_page_queryset")

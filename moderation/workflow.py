@@ -59,3 +59,19 @@ def install_workflow(moderators_group):
     # Wagtail's own default workflow ("Moderators approval") is replaced, not deleted.
     Workflow.objects.exclude(pk=workflow.pk).update(active=False)
     return workflow
+
+
+def add_owner(page, user):
+    """Make `user` an owner of `page`, in the page and in its latest revision (so that the next
+    edit, which starts from the latest revision, keeps them)."""
+    page = page.specific
+    if user in page.owners.all():  # works on saved and in-memory (modelcluster) relations
+        return
+    page.owners.add(user)
+    page.owners.commit()
+    revision = page.latest_revision
+    if revision is not None:
+        content = revision.content
+        content["owners"] = sorted({*content.get("owners", []), user.pk})
+        revision.content = content
+        revision.save(update_fields=["content"])

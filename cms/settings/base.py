@@ -185,3 +185,5 @@ MODERATION_CLIENT_IP_HEADER = os.environ.get("MODERATION_CLIENT_IP_HEADER") or N
 # A reporter's name and e-mail are erased this many days after the report is closed.
 MODERATION_REPORTER_DATA_DAYS = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Repères <reperes@localhost>")
+# Invitations link to the public "choose your password" page (Django's reset tokens).
+MODERATION_SET_PASSWORD_URL_NAME = "home:password_set"  # noqa: S105 — a URL name, not a secret
