@@ -118,3 +118,18 @@ def accounts_view(request):
         for user in inactive
     ]
     return render(request, "moderation/admin/accounts.html", {"rows": rows})
+
+
+@login_required
+def my_pages_view(request):
+    """The fiches and structures the user owns, matching the admin search query if any."""
+    query = request.GET.get("q", "").strip()[:200]
+    fiches = FichePage.objects.filter(owners=request.user).order_by("title")
+    structures = StructurePage.objects.filter(owners=request.user).order_by("title")
+    if query:
+        fiches, structures = fiches.filter(title__icontains=query), structures.filter(title__icontains=query)
+    return render(
+        request,
+        "moderation/admin/my_pages.html",
+        {"query": query, "fiches": fiches, "structures": structures},
+    )

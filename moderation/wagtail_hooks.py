@@ -5,7 +5,7 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail_modeladmin.options import modeladmin_register
 
-from .accounts import accounts_view, invite_view
+from .accounts import accounts_view, invite_view, my_pages_view
 from .models import ErrorReport
 from .viewsets import ErrorReportAdmin, bulk_status
 from .workflow import add_owner, can_edit, is_moderator, owned_first
@@ -19,7 +19,26 @@ def register_bulk_url():
         path("signalements/statut/", bulk_status, name="moderation_bulk_status"),
         path("comptes/", accounts_view, name="moderation_accounts"),
         path("comptes/inviter/", invite_view, name="moderation_invite"),
+        path("mes-pages/", my_pages_view, name="moderation_my_pages"),
     ]
+
+
+@hooks.register("register_admin_search_area")
+def my_pages_search_area():
+    """For owners, the search lists what they own first: this area comes before "Pages"."""
+    from wagtail.admin.search import SearchArea
+
+    class MyPagesSearchArea(SearchArea):
+        def is_shown(self, request):
+            return not is_moderator(request.user)
+
+    return MyPagesSearchArea(
+        _("Mes fiches et structures"),
+        reverse("moderation_my_pages"),
+        name="mes-pages",
+        icon_name="user",
+        order=50,
+    )
 
 
 @hooks.register("register_admin_menu_item")

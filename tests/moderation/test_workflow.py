@@ -160,3 +160,16 @@ def test_the_explorer_lists_what_i_own_first(network):
     builders.fiche(network["fiche_index"], "AAA fiche d’un autre")
     html = logged(network["owner"]).get(f"/admin/pages/{network['fiche_index'].pk}/").content.decode()
     assert html.index("Aide alimentaire") < html.index("AAA fiche d’un autre")
+
+
+def test_in_the_admin_search_an_owner_is_offered_their_own_pages_first(network):
+    owner = logged(network["owner"])
+    html = owner.get("/admin/pages/search/", {"q": "aide"}).content.decode()
+    assert "Mes fiches et structures" in html
+    assert html.index("Mes fiches et structures") < html.rindex("/admin/pages/search/")
+    mine = owner.get("/admin/mes-pages/", {"q": "aide"}).content.decode()
+    assert "Aide alimentaire" in mine and "CCAS d’Autun" not in mine
+    assert (
+        "Mes fiches et structures"
+        not in logged(network["moderator"]).get("/admin/pages/search/", {"q": "aide"}).content.decode()
+    )
