@@ -13,3 +13,13 @@ def client(client):
     # The site is served on localhost (ALLOWED_HOSTS in test settings accepts any host).
     client.defaults["HTTP_HOST"] = "localhost"
     return client
+
+
+@pytest.fixture(autouse=True)
+def _no_reference_index_updates():
+    """Wagtail rebuilds its reference index on every page and child-object save; no test here
+    reads it, and on PostgreSQL it doubles the time of tests that build pages."""
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    with disable_reference_index_auto_update():
+        yield

@@ -173,3 +173,26 @@ def test_in_the_admin_search_an_owner_is_offered_their_own_pages_first(network):
         "Mes fiches et structures"
         not in logged(network["moderator"]).get("/admin/pages/search/", {"q": "aide"}).content.decode()
     )
+
+
+def test_moderators_compare_revisions_and_the_history_says_who_approved(
+    network, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageLogEntry
+
+    fiche = network["fiche"]
+    submit(logged(network["owner"]), fiche, "Aide alimentaire d’urgence", django_capture_on_commit_callbacks)
+    moderator = logged(network["moderator"])
+    latest = FichePage.objects.get(pk=fiche.pk).latest_revision
+    compare = moderator.get(f"/admin/pages/{fiche.pk}/revisions/compare/live...{latest.pk}/")
+    assert compare.status_code == 200 and "Aide alimentaire d’urgence" in compare.content.decode()
+
+    act(moderator, fiche, "approve", "", django_capture_on_commit_callbacks)
+    approvals = PageLogEntry.objects.filter(page=fiche, action="wagtail.workflow.approve")
+    assert approvals.get().user == network["moderator"]
+    assert moderator.get(f"/admin/pages/{fiche.pk}/history/").status_code == 200
+
+
+def test_moderators_can_open_an_account_to_deactivate_it(network):
+    assert logged(network["moderator"]).get(f"/admin/users/edit/{network['owner'].pk}/").status_code == 200
+    assert logged(network["owner"]).get(f"/admin/users/edit/{network['other'].pk}/").status_code in (302, 403)
