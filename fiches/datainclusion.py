@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from jsonschema import Draft202012Validator, FormatChecker
 from wagtail.models import ReferenceIndex
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from territories.bulk import reference_index_paused
 from territories.models import (
     EPCI,
     Commune,
@@ -373,7 +373,7 @@ def _commune_for(record):
 def _publish(page, parent):
     # Wagtail re-indexes references on every child-object save; here each page is indexed
     # once, after it is published.
-    with disable_reference_index_auto_update():
+    with reference_index_paused():
         if page.pk is None:
             parent.add_child(instance=page)
         page.save_revision().publish()

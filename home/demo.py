@@ -13,7 +13,6 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.html import escape
 from wagtail.models import ReferenceIndex
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from fiches.models import (
     CoverageKind,
@@ -25,6 +24,7 @@ from fiches.models import (
     Theme,
 )
 from moderation.roles import Role, install_roles
+from territories.bulk import reference_index_paused
 from territories.importer import import_france_services
 from territories.models import EPCI, Commune, StructurePage, TerritoirePage
 
@@ -67,7 +67,7 @@ def load_demo():
     pages = ensure_site_tree()
     # Wagtail re-indexes references on every child-object save (a fiche with 50 places: 50
     # times); during a bulk load we index each new page once, at the end.
-    with transaction.atomic(), disable_reference_index_auto_update():
+    with transaction.atomic(), reference_index_paused():
         users = _accounts(report)
         _local_themes(report)
         territories = _territories(pages["departement"], report)

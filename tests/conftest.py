@@ -19,7 +19,7 @@ def client(client):
 def _no_reference_index_updates():
     """Wagtail rebuilds its reference index on every page and child-object save; no test here
     reads it, and on PostgreSQL it doubles the time of tests that build pages."""
-    from wagtail.signal_handlers import disable_reference_index_auto_update
+    from territories.bulk import reference_index_paused
 
-    with disable_reference_index_auto_update():
+    with reference_index_paused():
         yield
