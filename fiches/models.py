@@ -394,7 +394,11 @@ class FichePage(Page):
 
     def place_structures(self):
         # The editor's order (sort_order), then creation order: the same on every database.
-        places = self.places.select_related("structure__commune").order_by("sort_order", "pk")
+        places = (
+            self.places.select_related("structure__commune")
+            .prefetch_related("structure__opening_slots")
+            .order_by("sort_order", "pk")
+        )
         return [p.structure for p in places if p.structure.live]
 
     def nearest_places(self, commune, limit=None):

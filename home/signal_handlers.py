@@ -12,6 +12,16 @@ from territories.models import StructurePage
 from .models import SiteSettings
 
 
+@receiver(post_save, sender=SiteSettings)
+def forget_public_access(sender, **kwargs):
+    from django.core.cache import cache
+
+    from .middleware import PRIVATE_SITES_KEY
+
+    transaction.on_commit(lambda: cache.delete(PRIVATE_SITES_KEY))
+    cache.delete(PRIVATE_SITES_KEY)
+
+
 @receiver(page_published, sender=StructurePage)
 @receiver(page_unpublished, sender=StructurePage)
 @receiver(post_save, sender=SiteSettings)
