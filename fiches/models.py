@@ -420,9 +420,6 @@ class FichePage(Page):
     def is_due_for_review(self, on=None):
         return (on or timezone.localdate()) >= self.review_due_on()
 
-    def is_owned_by(self, user):
-        return user.is_authenticated and self.owners.filter(pk=user.pk).exists()
-
     @staticmethod
     def user_can_see_pro(user):
         return user.is_authenticated and user.is_active and user.has_perm(PRO_PERMISSION)

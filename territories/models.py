@@ -26,8 +26,7 @@ from wagtail.admin.panels import (
     TitleFieldPanel,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, PageManager
-from wagtail.query import PageQuerySet
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
@@ -148,11 +147,6 @@ class Commune(models.Model):
     @property
     def has_position(self):
         return self.latitude is not None and self.longitude is not None
-
-    def distance_km_to(self, lat, lng):
-        if not self.has_position or lat is None or lng is None:
-            return None
-        return haversine_km(self.latitude, self.longitude, lat, lng)
 
 
 class CommuneAliasKind(models.TextChoices):
@@ -335,14 +329,6 @@ class StructureIndexPage(Page):
         return context
 
 
-class StructureQuerySet(PageQuerySet):
-    def in_communes(self, communes):
-        return self.filter(commune__in=communes)
-
-
-StructureManager = PageManager.from_queryset(StructureQuerySet)
-
-
 class StructurePage(Page):
     kind = models.CharField(_("type de structure"), max_length=20, choices=StructureKind.choices)
     description = models.TextField(_("présentation"), blank=True)
@@ -425,8 +411,6 @@ class StructurePage(Page):
     # Where the record came from, for idempotent imports: ("anct-france-services", "2249").
     source = models.CharField(_("source"), max_length=100, blank=True)
     source_id = models.CharField(_("identifiant dans la source"), max_length=100, blank=True)
-
-    objects = StructureManager()
 
     search_fields = Page.search_fields + [
         index.SearchField("description"),
@@ -524,14 +508,6 @@ class StructurePage(Page):
 
     def opening_status(self, at=None):
         return opening_status(self.slots, at or timezone.now(), self.closed_from, self.closed_until)
-
-    def is_temporarily_closed(self, on=None):
-        on = on or timezone.localdate()
-        return bool(
-            self.closed_from
-            and self.closed_from <= on
-            and (self.closed_until is None or on <= self.closed_until)
-        )
 
     def weekly_hours(self):
         """[(weekday label, [slots])] for every day, in order, for display."""

@@ -163,8 +163,6 @@ REPERES_DEPARTEMENT = {
 TERRITORIES_DATA_DIR = Path(os.environ.get("TERRITORIES_DATA_DIR", BASE_DIR / "data"))
 # The data·inclusion v1 reference lists used to seed the taxonomy.
 FICHES_DATA_INCLUSION_DIR = BASE_DIR / "data" / "data-inclusion-schema" / "v1"
-# A fiche not verified within this many months is due for review (per-item overrides later).
-FICHES_DEFAULT_REVIEW_MONTHS = 6
 # `manage.py load_demo` creates demo accounts with public passwords: never in production.
 REPERES_ALLOW_DEMO = False
 # Printed handouts take the département's name, logo and footer from the site settings.
