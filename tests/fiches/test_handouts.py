@@ -300,3 +300,16 @@ def test_the_selection_is_built_reviewed_printed_and_cleared(world, client):
 def test_selection_changes_need_a_post(world, client):
     fiche = usual_fiche(world)
     assert client.get(f"/selection/ajouter/{fiche.pk}/").status_code == 405
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_selection_never_redirects_off_site(world, client, target):
+    fiche = usual_fiche(world)
+    response = client.post(f"/selection/ajouter/{fiche.pk}/", {"next": target})
+    assert response.status_code == 302 and response["Location"] == fiche.url
+
+
+def test_selection_goes_back_to_the_page_the_agent_came_from(world, client):
+    fiche = usual_fiche(world)
+    response = client.post(f"/selection/ajouter/{fiche.pk}/", {"next": "/recherche/?q=aide"})
+    assert response["Location"] == "/recherche/?q=aide"
