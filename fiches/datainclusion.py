@@ -17,6 +17,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.db import transaction
+from django.utils.html import escape
 from jsonschema import Draft202012Validator, FormatChecker
 from wagtail.models import ReferenceIndex
 
@@ -500,9 +501,7 @@ def import_services(records, progress=None, file_label="services"):
             page.summary = record["description"]
             blocks = []
             if record.get("conditions_acces"):
-                blocks.append(
-                    {"type": "conditions", "value": f"<p>{_escape(record['conditions_acces'])}</p>"}
-                )
+                blocks.append({"type": "conditions", "value": f"<p>{escape(record['conditions_acces'])}</p>"})
             if record.get("frais"):
                 blocks.append(
                     {
@@ -525,9 +524,3 @@ def import_services(records, progress=None, file_label="services"):
             result.created += created
             result.updated += not created
     return result
-
-
-def _escape(text):
-    from django.utils.html import escape
-
-    return escape(text)

@@ -18,8 +18,10 @@ def forget_public_access(sender, **kwargs):
 
     from .middleware import PRIVATE_SITES_KEY
 
-    transaction.on_commit(lambda: cache.delete(PRIVATE_SITES_KEY))
+    # Now, so this request sees the change; and again after the commit, in case another
+    # process read the old value into the cache meanwhile.
     cache.delete(PRIVATE_SITES_KEY)
+    transaction.on_commit(lambda: cache.delete(PRIVATE_SITES_KEY))
 
 
 @receiver(page_published, sender=StructurePage)

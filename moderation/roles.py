@@ -70,23 +70,17 @@ PAGE_PERMISSIONS = {
     Role.OWNERS: ["add_page", "change_page"],
 }
 
+ALL_MEDIA_PERMISSIONS = [
+    "add_document",
+    "change_document",
+    "choose_document",
+    "add_image",
+    "change_image",
+    "choose_image",
+]
 COLLECTION_PERMISSIONS = {
-    Role.ADMINISTRATORS: [
-        "add_document",
-        "change_document",
-        "choose_document",
-        "add_image",
-        "change_image",
-        "choose_image",
-    ],
-    Role.MODERATORS: [
-        "add_document",
-        "change_document",
-        "choose_document",
-        "add_image",
-        "change_image",
-        "choose_image",
-    ],
+    Role.ADMINISTRATORS: ALL_MEDIA_PERMISSIONS,
+    Role.MODERATORS: ALL_MEDIA_PERMISSIONS,
     Role.OWNERS: ["add_document", "choose_document", "choose_image"],
 }
 

@@ -1,5 +1,6 @@
 import json
 from datetime import time
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -139,7 +140,7 @@ def test_export_import_export_round_trip_in_an_empty_site(offer, tmp_path):
         structures=str(tmp_path / "structures.json"),
         services=str(tmp_path / "services.json"),
         report=str(tmp_path / "r.csv"),
-        stdout=open("/dev/null", "w"),
+        stdout=StringIO(),
     )
     second = datainclusion.export_all(BASE)
 
@@ -163,7 +164,7 @@ def test_importing_twice_updates_and_duplicates_nothing(offer, tmp_path):
 
 
 def run_import(tmp_path, structures=None, services=None):
-    args = {"report": str(tmp_path / "rapport.csv"), "stdout": open("/dev/null", "w")}
+    args = {"report": str(tmp_path / "rapport.csv"), "stdout": StringIO()}
     if structures is not None:
         (tmp_path / "s.json").write_text(
             structures if isinstance(structures, str) else json.dumps(structures), encoding="utf-8"

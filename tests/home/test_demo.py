@@ -1,3 +1,5 @@
+from io import StringIO
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import TestCase
@@ -21,11 +23,10 @@ def counts():
 class DemoContentTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("migrate", verbosity=0)  # no-op; keeps the order explicit
-        call_command("install_reperes", verbosity=0, stdout=open("/dev/null", "w"))
-        call_command("load_demo", stdout=open("/dev/null", "w"))
+        call_command("install_reperes", verbosity=0, stdout=StringIO())
+        call_command("load_demo", stdout=StringIO())
         cls.after_first = counts()
-        call_command("load_demo", stdout=open("/dev/null", "w"))
+        call_command("load_demo", stdout=StringIO())
         cls.after_second = counts()
 
     def test_running_twice_duplicates_nothing(self):
