@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -194,16 +194,42 @@ class FicheQuerySet(PageQuerySet):
 
     def with_theme(self, theme):
         """Fiches tagged with the theme or, for a category, with any of its thématiques."""
+        # `pk__in` subqueries, like `covering`: usable on search results too.
         return self.filter(
-            Exists(
-                FichePage.themes.through.objects.filter(
-                    Q(theme=theme) | Q(theme__parent=theme), fichepage=OuterRef("pk")
-                )
+            pk__in=FichePage.themes.through.objects.filter(Q(theme=theme) | Q(theme__parent=theme)).values(
+                "fichepage_id"
             )
         )
 
     def with_public(self, public):
-        return self.filter(publics=public)
+        return self.filter(
+            pk__in=FichePage.publics.through.objects.filter(public=public).values("fichepage_id")
+        )
+
+    def with_keyword(self, tag):
+        return self.filter(pk__in=FicheKeyword.objects.filter(tag=tag).values("content_object_id"))
+
+    def in_territory(self, communes):
+        """Fiches that apply somewhere in `communes` (a territory's, an EPCI's): the
+        département-wide ones and those covering at least one of these communes."""
+        return self.filter(
+            Q(coverage_kind=CoverageKind.DEPARTEMENT)
+            | Q(pk__in=FicheCoveredCommune.objects.filter(commune__in=communes).values("fiche_id"))
+        )
+
+    def with_places(self, structures):
+        """Fiches with at least one place among `structures` (a StructurePage queryset)."""
+        return self.filter(pk__in=FichePlace.objects.filter(structure__in=structures).values("fiche_id"))
+
+    def local_first(self):
+        """Fiches of a precise area before the département-wide ones, then by title."""
+        return self.annotate(
+            is_departement_wide=models.Case(
+                models.When(coverage_kind=CoverageKind.DEPARTEMENT, then=models.Value(1)),
+                default=models.Value(0),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("is_departement_wide", "title", "pk")
 
 
 FicheManager = PageManager.from_queryset(FicheQuerySet)
@@ -528,3 +554,64 @@ class FicheAttachment(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("pièce jointe")
         verbose_name_plural = _("pièces jointes")
+
+
+# --- Useful links ---------------------------------------------------------------------------
+
+
+class UsefulLinkCategory(models.TextChoices):
+    RIGHTS = "droits", _("Droits et démarches")
+    BENEFITS = "prestations", _("Prestations sociales")
+    HEALTH = "sante", _("Santé")
+    WORK = "emploi", _("Emploi et formation")
+    SIMULATORS = "simulateurs", _("Simulateurs")
+    DIRECTORIES = "annuaires", _("Annuaires")
+    OTHER = "autres", _("Autres ressources")
+
+
+class UsefulLinkQuerySet(models.QuerySet):
+    def for_theme(self, theme):
+        """Links about the theme, its category or, for a category, any of its thématiques."""
+        ids = {theme.pk}
+        if theme.parent_id:
+            ids.add(theme.parent_id)
+        else:
+            ids |= set(theme.children.values_list("pk", flat=True))
+        return self.filter(themes__in=ids).distinct()
+
+
+class UsefulLink(index.Indexed, models.Model):
+    """A national resource agents use every day (service-public.fr, caf.fr, a simulator…)."""
+
+    title = models.CharField(_("intitulé"), max_length=255)
+    url = models.URLField(_("adresse"), unique=True)
+    description = models.TextField(_("description"), max_length=500, blank=True)
+    category = models.CharField(_("catégorie"), max_length=20, choices=UsefulLinkCategory.choices)
+    themes = models.ManyToManyField(
+        Theme,
+        verbose_name=_("thèmes liés"),
+        blank=True,
+        related_name="useful_links",
+        help_text=_("Le lien est aussi proposé sur les pages de ces thèmes."),
+    )
+    sort_order = models.PositiveIntegerField(_("ordre"), default=0)
+
+    objects = UsefulLinkQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("url"),
+        FieldPanel("description"),
+        FieldPanel("category"),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("title"), index.SearchField("description")]
+
+    class Meta:
+        verbose_name = _("lien utile")
+        verbose_name_plural = _("liens utiles")
+        ordering = ["category", "sort_order", "title"]
+
+    def __str__(self):
+        return self.title

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Public, Theme
+from .models import Public, Theme, UsefulLink
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -25,8 +25,17 @@ class PublicViewSet(SnippetViewSet):
     search_fields = ["name", "code"]
 
 
+class UsefulLinkViewSet(SnippetViewSet):
+    model = UsefulLink
+    icon = "link"
+    menu_label = _("Liens utiles")
+    list_display = ["title", "category", "url", "sort_order"]
+    list_filter = ["category", "themes"]
+    search_fields = ["title", "description", "url"]
+
+
 class TaxonomyViewSetGroup(SnippetViewSetGroup):
-    items = (ThemeViewSet, PublicViewSet)
+    items = (ThemeViewSet, PublicViewSet, UsefulLinkViewSet)
     menu_icon = "tag"
     menu_label = _("Taxonomie")
     menu_name = "taxonomie"

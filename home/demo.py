@@ -22,6 +22,7 @@ from fiches.models import (
     FichePlace,
     Public,
     Theme,
+    UsefulLink,
 )
 from moderation.roles import Role, install_roles
 from territories.bulk import reference_index_paused
@@ -73,6 +74,7 @@ def load_demo():
         territories = _territories(pages["departement"], report)
         structures = _structures(pages["structure_index"], report)
         _fiches(pages["fiche_index"], structures, territories, users, report)
+        _useful_links(report)
         for page in report.new_pages:
             ReferenceIndex.create_or_update_for_object(page)
     return report
@@ -100,6 +102,17 @@ def _accounts(report):
         if created:
             report.count("comptes")
     return users
+
+
+def _useful_links(report):
+    for order, (title, url, description, category, theme_slugs) in enumerate(content.USEFUL_LINKS):
+        link, created = UsefulLink.objects.get_or_create(
+            url=url,
+            defaults={"title": title, "description": description, "category": category, "sort_order": order},
+        )
+        if created:
+            link.themes.set(Theme.objects.filter(slug__in=theme_slugs))
+        report.count("liens utiles", created)
 
 
 def _local_themes(report):

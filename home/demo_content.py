@@ -1272,3 +1272,114 @@ FICHES = [
         "owner": "moderateur",
     },
 ]
+
+
+# Useful links: real national resources (their public addresses), grouped by category and
+# tied to the theme categories they serve. (title, url, description, category, theme slugs)
+USEFUL_LINKS = [
+    (
+        "Service-public.fr",
+        "https://www.service-public.fr",
+        "Le site officiel de l’administration : droits, démarches et formulaires.",
+        "droits",
+        ["difficultes-administratives-ou-juridiques"],
+    ),
+    (
+        "Mes droits sociaux",
+        "https://www.mesdroitssociaux.gouv.fr",
+        "Simulateur de droits à plus de 50 aides sociales et accès aux comptes des organismes.",
+        "simulateurs",
+        ["difficultes-financieres"],
+    ),
+    (
+        "Caisse d’allocations familiales (caf.fr)",
+        "https://www.caf.fr",
+        "Prestations familiales, RSA, prime d’activité, aides au logement ; simulateurs et démarches en ligne.",
+        "prestations",
+        ["famille", "logement-hebergement", "difficultes-financieres"],
+    ),
+    (
+        "MSA",
+        "https://www.msa.fr",
+        "La protection sociale du monde agricole : santé, famille, retraite, solidarité.",
+        "prestations",
+        ["famille", "sante"],
+    ),
+    (
+        "ameli.fr — Assurance maladie",
+        "https://www.ameli.fr",
+        "Remboursements, complémentaire santé solidaire, carte Vitale, compte ameli.",
+        "sante",
+        ["sante"],
+    ),
+    (
+        "France Travail",
+        "https://www.france-travail.fr",
+        "Inscription, indemnisation, offres d’emploi et accompagnement des demandeurs d’emploi.",
+        "emploi",
+        ["trouver-un-emploi", "preparer-sa-candidature", "se-former"],
+    ),
+    (
+        "1jeune1solution",
+        "https://www.1jeune1solution.gouv.fr",
+        "Emplois, formations, aides et simulateur d’aides pour les 15-30 ans.",
+        "emploi",
+        ["trouver-un-emploi", "se-former"],
+    ),
+    (
+        "Info Retraite",
+        "https://www.info-retraite.fr",
+        "Le site commun des régimes de retraite : relevé de carrière, simulateur, demande unique.",
+        "prestations",
+        ["autonomie"],
+    ),
+    (
+        "Pour les personnes âgées",
+        "https://www.pour-les-personnes-agees.gouv.fr",
+        "Portail national d’information pour l’autonomie des personnes âgées et l’accompagnement des proches.",
+        "droits",
+        ["autonomie"],
+    ),
+    (
+        "Mon Parcours Handicap",
+        "https://www.monparcourshandicap.gouv.fr",
+        "Information et orientation des personnes en situation de handicap et de leurs proches.",
+        "droits",
+        ["autonomie"],
+    ),
+    (
+        "France Rénov’",
+        "https://france-renov.gouv.fr",
+        "Rénovation énergétique du logement : aides, conseillers, simulateur.",
+        "simulateurs",
+        ["energie", "logement-hebergement"],
+    ),
+    (
+        "Chèque énergie",
+        "https://chequeenergie.gouv.fr",
+        "Vérifier son éligibilité, utiliser son chèque énergie.",
+        "prestations",
+        ["energie"],
+    ),
+    (
+        "Annuaire de l’administration",
+        "https://lannuaire.service-public.fr",
+        "Coordonnées des services publics, mairies, CCAS et organismes sociaux.",
+        "annuaires",
+        ["difficultes-administratives-ou-juridiques"],
+    ),
+    (
+        "Soliguide",
+        "https://soliguide.fr",
+        "Guide de la solidarité : lieux d’accueil, d’alimentation, d’hygiène et d’accompagnement.",
+        "annuaires",
+        ["equipement-et-alimentation", "logement-hebergement"],
+    ),
+    (
+        "Conseillers numériques France Services",
+        "https://www.conseiller-numerique.gouv.fr",
+        "Trouver un conseiller numérique près de chez soi pour être accompagné dans les usages du numérique.",
+        "annuaires",
+        ["numerique"],
+    ),
+]

@@ -26,14 +26,16 @@ from wagtail.admin.panels import (
     TitleFieldPanel,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
 from . import jsonld
 from .geo import haversine_km, normalize_name, parse_point
 from .links import url_from_setting
-from .opening_hours import Slot, Weekday, opening_status
+from .maps import map_data
+from .opening_hours import PARIS, Slot, Weekday, opening_status
 
 PRO_PERMISSION = "territories.view_professional_content"
 
@@ -94,8 +96,12 @@ class CommuneQuerySet(models.QuerySet):
             # code and Saint-Clément-sur-Guye's INSEE code): only one match is an answer.
             found = list(self.filter(Q(insee_code=term) | Q(postal_codes__contains=term))[:2])
             return found[0] if len(found) == 1 else None
+        # "Name (71400)", as the autocompletion offers it: the postal code settles homonyms.
         name = normalize_name(term.split("(")[0])
+        postal = term.partition("(")[2].rstrip(")").strip()
         found = list(self.filter(search_name=name)[:2])
+        if len(found) == 2 and postal.isdigit():
+            found = list(self.filter(search_name=name, postal_codes__contains=postal)[:2])
         if len(found) == 1:
             return found[0]
         alias = CommuneAlias.objects.filter(search_name=name).select_related("commune").first()
@@ -267,6 +273,8 @@ class TerritoirePage(Page):
         context["structures"] = (
             StructurePage.objects.live().filter(commune__in=communes).select_related("commune")
         )
+        # The fiches that apply here are listed by the site's fiches app, when there is one.
+        context["fiches_url"] = url_from_setting("TERRITORIES_TERRITORY_FICHES_URL", self.slug)
         return context
 
 
@@ -325,8 +333,51 @@ class StructureIndexPage(Page):
             structures = structures.filter(kind=kind)
             context["current_kind"] = StructureKind(kind)
         context["kinds"] = StructureKind.choices
-        context["page_obj"] = Paginator(structures, 30).get_page(request.GET.get("page"))
+        page_obj = Paginator(structures.prefetch_related("opening_slots"), 30).get_page(
+            request.GET.get("page")
+        )
+        context["page_obj"] = page_obj
+        context["map_data"] = map_data(list(page_obj), request)
         return context
+
+
+class StructureQuerySet(PageQuerySet):
+    def closed_on(self, day):
+        """Structures under a temporary closure on `day` (dates inclusive)."""
+        return self.filter(
+            Q(closed_from__lte=day) & (Q(closed_until__isnull=True) | Q(closed_until__gte=day))
+        )
+
+    def open_at(self, at=None):
+        """Structures open at `at` (now by default): a weekly slot covers the time, no closure.
+        The same rule as `opening_status`, in one query."""
+        now = (at or timezone.now()).astimezone(PARIS)
+        slots = OpeningSlot.objects.filter(
+            weekday=now.weekday(), opens__lte=now.time(), closes__gt=now.time()
+        )
+        return self.filter(pk__in=slots.values("structure_id")).exclude(
+            pk__in=self.closed_on(now.date()).values("pk")
+        )
+
+    def with_walk_in_hours(self):
+        """Structures with at least one weekly slot "sans rendez-vous"."""
+        return self.filter(
+            pk__in=OpeningSlot.objects.filter(access=SlotAccess.WALK_IN).values("structure_id")
+        )
+
+    def nearest(self, lat, lng, limit=10):
+        """[(structure, km)] of the positioned structures, nearest first. Distances are computed
+        in Python: a département has a few thousand places at most."""
+        if lat is None or lng is None:
+            return []
+        rows = self.exclude(latitude=None).select_related("commune")
+        ranked = sorted(
+            ((s, haversine_km(lat, lng, s.latitude, s.longitude)) for s in rows), key=lambda x: x[1]
+        )
+        return ranked[:limit]
+
+
+StructureManager = PageManager.from_queryset(StructureQuerySet)
 
 
 class StructurePage(Page):
@@ -411,6 +462,8 @@ class StructurePage(Page):
     # Where the record came from, for idempotent imports: ("anct-france-services", "2249").
     source = models.CharField(_("source"), max_length=100, blank=True)
     source_id = models.CharField(_("identifiant dans la source"), max_length=100, blank=True)
+
+    objects = StructureManager()
 
     search_fields = Page.search_fields + [
         index.SearchField("description"),

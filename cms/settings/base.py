@@ -152,6 +152,10 @@ GEO_WIDGET_ZOOM = 9
 GEO_WIDGET_LEAFLET_TILE_LAYER = os.environ.get(
     "REPERES_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
+# The public maps (Leaflet, served locally): the same tile server, and its attribution.
+# Empty: the maps show markers without a background (tests, closed networks).
+TERRITORIES_MAP_TILE_URL = GEO_WIDGET_LEAFLET_TILE_LAYER
+TERRITORIES_MAP_ATTRIBUTION = os.environ.get("REPERES_TILE_ATTRIBUTION", "© contributeurs OpenStreetMap")
 
 # --- Repères --------------------------------------------------------------------------
 # The département this instance serves. Another département changes these two settings and
@@ -169,6 +173,8 @@ REPERES_ALLOW_DEMO = False
 FICHES_HANDOUT_BRANDING = "home.branding.handout_branding"
 # The structure page links to its handout through this URL name (territories never imports fiches).
 TERRITORIES_STRUCTURE_HANDOUT_URL = "fiches:structure_pdf"
+# A territory page links to the listing of the fiches that apply there (by slug).
+TERRITORIES_TERRITORY_FICHES_URL = "fiches:territory"
 
 # --- Error reports ("Signaler une erreur") -------------------------------------------------
 # Fiches and structures link to the report form by URL name, never by import.

@@ -9,3 +9,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests never depend on an external tile server or media left by a demo run.
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 REPERES_ALLOW_DEMO = True
+TERRITORIES_MAP_TILE_URL = ""

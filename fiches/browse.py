@@ -1,0 +1,413 @@
+"""Finding fiches: text query, facets and the chosen commune.
+
+One `Browse` serves the search page and every listing (theme, public, keyword, territory,
+commune): a listing is a search whose filter is fixed by its URL. The facets are a
+django-filter `FilterSet` read from the query string, so every combination is a shareable URL
+that works without JavaScript; each facet value carries the number of results it would give.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.db.models.functions import Coalesce
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from taggit.models import Tag
+
+from territories.maps import map_data
+from territories.models import StructureKind, StructurePage, TerritoirePage
+
+from .commune_choice import chosen_commune, clean_text
+from .models import FicheKeyword, FichePage, FichePlace, Public, Theme
+
+MAX_QUERY_LENGTH = 200
+PER_PAGE = 20
+PLACES_PER_RESULT = 3
+KEYWORDS_SHOWN = 12
+
+
+class FicheFilter(django_filters.FilterSet):
+    """The facets, as query-string parameters (French, since they are shared as URLs)."""
+
+    theme = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Thème"),
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        method="filter_theme",
+    )
+    public = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Public"),
+        queryset=Public.objects.all(),
+        to_field_name="slug",
+        method="filter_public",
+    )
+    territoire = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Territoire"),
+        queryset=TerritoirePage.objects.live(),
+        to_field_name="slug",
+        method="filter_territory",
+    )
+    mot_cle = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Mot-clé"),
+        queryset=Tag.objects.all(),
+        to_field_name="slug",
+        method="filter_keyword",
+    )
+    type = django_filters.ChoiceFilter(
+        label=gettext_lazy("Type de lieu"), choices=StructureKind.choices, method="filter_kind"
+    )
+    ouvert = django_filters.BooleanFilter(
+        label=gettext_lazy("Un lieu ouvert maintenant"), widget=forms.CheckboxInput, method="filter_open_now"
+    )
+    sans_rdv = django_filters.BooleanFilter(
+        label=gettext_lazy("Un lieu sans rendez-vous"), widget=forms.CheckboxInput, method="filter_walk_in"
+    )
+
+    class Meta:
+        model = FichePage
+        fields = []
+
+    def filter_theme(self, queryset, name, value):
+        return FIXED_FILTERS["theme"](queryset, value)
+
+    def filter_public(self, queryset, name, value):
+        return FIXED_FILTERS["public"](queryset, value)
+
+    def filter_territory(self, queryset, name, value):
+        return FIXED_FILTERS["territoire"](queryset, value)
+
+    def filter_keyword(self, queryset, name, value):
+        return FIXED_FILTERS["mot_cle"](queryset, value)
+
+    def filter_kind(self, queryset, name, value):
+        return queryset.with_places(StructurePage.objects.live().filter(kind=value))
+
+    def filter_open_now(self, queryset, name, value):
+        return queryset.with_places(StructurePage.objects.live().open_at()) if value else queryset
+
+    def filter_walk_in(self, queryset, name, value):
+        return queryset.with_places(StructurePage.objects.live().with_walk_in_hours()) if value else queryset
+
+
+# --- Text ---------------------------------------------------------------------------------
+
+
+def _fold(text):
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def query_stems(query):
+    """Folded word starts used to highlight a query: "Logements" → "logement"."""
+    stems = []
+    for word in _WORD.findall(_fold(query)):
+        if len(word) < 3:
+            continue
+        stems.append(word[:-1] if len(word) > 4 and word[-1] in "sx" else word)
+    return stems
+
+
+def highlight(text, query):
+    """`text` escaped, the words starting like a query word in <mark> (accents and plurals
+    forgiven, as the search itself does)."""
+    stems = query_stems(query)
+    if not stems or not text:
+        return escape(text)
+    out, last = [], 0
+    for match in _WORD.finditer(text):
+        if any(_fold(match.group()).startswith(s) for s in stems):
+            out.append(escape(text[last : match.start()]))
+            out.append(f"<mark>{escape(match.group())}</mark>")
+            last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 — every piece is escaped above
+
+
+def read_query(request):
+    query = clean_text(request.GET.get("q"), 10 * MAX_QUERY_LENGTH)
+    if len(query) > MAX_QUERY_LENGTH:
+        messages.info(
+            request, _("Votre recherche a été raccourcie à %(n)d caractères.") % {"n": MAX_QUERY_LENGTH}
+        )
+        query = query[:MAX_QUERY_LENGTH].strip()
+    return query
+
+
+def text_search(queryset, query):
+    """The fiches of `queryset` matching `query`, best first, as a QuerySet (Wagtail's search
+    backend: `french_unaccent` on PostgreSQL, FTS5 on SQLite), so it can be counted, paginated
+    and used as a subquery by the facets."""
+    return queryset.search(query, operator="and").get_queryset()
+
+
+# --- Browsing -----------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    fiche: FichePage
+    places: list = field(default_factory=list)  # [(structure, km)], nearest first
+    snippet: str = ""
+    title: str = ""
+
+
+class Browse:
+    """Results and facets for one request.
+
+    `fixed` names the facet a listing's URL sets (e.g. {"theme": theme}); it is applied but
+    not offered as a facet to change.
+    """
+
+    def __init__(self, request, fixed=None, commune=None, default_order_local=False):
+        self.request = request
+        self.fixed = fixed or {}
+        self.query = read_query(request)
+        if commune is None:
+            commune, self.typed_commune, self.candidates = chosen_commune(request)
+        else:
+            self.typed_commune, self.candidates = commune.name, []
+        self.commune = commune
+        base = FichePage.objects.live()
+        for name, value in self.fixed.items():
+            base = FIXED_FILTERS[name](base, value)
+        if commune is not None:
+            base = base.covering(commune)
+        data = request.GET.copy()
+        for name in self.fixed:
+            data.pop(name, None)
+        self.filterset = FicheFilter(data, queryset=base)
+        filtered = self.filterset.qs
+        if self.filterset.errors:
+            messages.warning(request, _("Un filtre inconnu a été ignoré : vérifiez le lien utilisé."))
+        if self.query:
+            self.results = text_search(filtered, self.query)
+        elif default_order_local or commune is not None:
+            self.results = filtered.local_first()
+        else:
+            self.results = filtered.order_by("title", "pk")
+        self.ids = filtered if not self.query else self.results
+
+    @property
+    def active(self):
+        return bool(self.query or self.commune or self.fixed or self.selected_filters())
+
+    def selected_filters(self):
+        return {k: v for k, v in self.filterset.form.cleaned_data.items() if v not in (None, "", False)}
+
+    def page(self):
+        raw = self.request.GET.get("page")
+        paginator = Paginator(self.results, PER_PAGE)
+        if raw not in (None, "") and (not str(raw).isdigit() or not 1 <= int(raw) <= paginator.num_pages):
+            messages.info(self.request, _("Cette page de résultats n’existe pas : voici la plus proche."))
+        page_obj = paginator.get_page(raw)
+        page_obj.results = self._results(list(page_obj.object_list))
+        return page_obj
+
+    def _results(self, fiches):
+        by_fiche = {f.pk: [] for f in fiches}
+        if self.commune is not None and fiches:
+            places = (
+                FichePlace.objects.filter(fiche_id__in=by_fiche, structure__live=True)
+                .select_related("structure__commune")
+                .prefetch_related("structure__opening_slots")
+            )
+            for place in places:
+                by_fiche[place.fiche_id].append(place.structure)
+        results = []
+        for fiche in fiches:
+            structures = by_fiche[fiche.pk]
+            ranked = []
+            if self.commune is not None and self.commune.has_position:
+                ranked = sorted(
+                    (
+                        (s, s.distance_km_from(self.commune.latitude, self.commune.longitude))
+                        for s in structures
+                    ),
+                    key=lambda item: (item[1] is None, item[1] or 0, item[0].title),
+                )[:PLACES_PER_RESULT]
+            results.append(
+                Result(
+                    fiche, ranked, highlight(fiche.summary, self.query), highlight(fiche.title, self.query)
+                )
+            )
+        return results
+
+    def map(self, page_obj):
+        if self.commune is None:
+            return None
+        places = [item for r in page_obj.results for item in r.places]
+        return map_data(places, self.request, self.commune)
+
+    def matching_structures(self, limit=5):
+        if not self.query:
+            return []
+        return list(StructurePage.objects.live().search(self.query, operator="and")[:limit])
+
+    # -- Facets -------------------------------------------------------------------------
+
+    def facets(self):
+        ids = self.ids.values("pk")
+        selected = self.selected_filters()
+        facets = [
+            self._theme_facet(ids, selected.get("theme")),
+            self._model_facet(
+                "public", _("Public"), ids, FichePage.publics.through, "public_id", Public.objects
+            ),
+            self._territory_facet(ids, selected.get("territoire")),
+            self._kind_facet(ids, selected.get("type")),
+            self._boolean_facet("ouvert", _("Lieux"), _("Un lieu ouvert maintenant"), ids, selected),
+            self._boolean_facet("sans_rdv", None, _("Un lieu sans rendez-vous"), ids, selected),
+            self._keyword_facet(ids, selected.get("mot_cle")),
+        ]
+        return [f for f in facets if f and f["options"] and f["name"] not in self.fixed]
+
+    def _url(self, **changes):
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = value
+        encoded = params.urlencode()
+        return f"?{encoded}" if encoded else self.request.path
+
+    def _option(self, name, label, count, value, is_selected):
+        return {
+            "label": label,
+            "count": count,
+            "selected": is_selected,
+            "url": self._url(**{name: None if is_selected else value}),
+        }
+
+    def _theme_facet(self, ids, current):
+        through = FichePage.themes.through.objects.filter(fichepage_id__in=ids)
+        if current is None:
+            counts = dict(
+                through.annotate(category=Coalesce("theme__parent_id", "theme_id"))
+                .values("category")
+                .annotate(n=Count("fichepage_id", distinct=True))
+                .values_list("category", "n")
+            )
+            themes = Theme.objects.filter(pk__in=counts)
+        else:
+            category = current if current.parent_id is None else current.parent
+            counts = dict(
+                through.filter(theme__parent=category)
+                .values("theme_id")
+                .annotate(n=Count("fichepage_id", distinct=True))
+                .values_list("theme_id", "n")
+            )
+            themes = Theme.objects.filter(pk__in=set(counts) | {current.pk})
+        options = [
+            self._option(
+                "theme", t.name, counts.get(t.pk, 0), t.slug, current is not None and t.pk == current.pk
+            )
+            for t in themes.order_by("sort_order", "name")
+        ]
+        if current is not None and current.parent_id:
+            options.insert(0, self._option("theme", current.parent.name, None, current.parent.slug, False))
+        return {"name": "theme", "label": _("Thème"), "options": options}
+
+    def _model_facet(self, name, label, ids, through_model, key, objects):
+        counts = dict(
+            through_model.objects.filter(fichepage_id__in=ids)
+            .values(key)
+            .annotate(n=Count("fichepage_id", distinct=True))
+            .values_list(key, "n")
+        )
+        current = self.selected_filters().get(name)
+        items = objects.filter(pk__in=counts).order_by("sort_order", "name")
+        options = [
+            self._option(name, i.name, counts[i.pk], i.slug, current is not None and current.pk == i.pk)
+            for i in items
+        ]
+        return {"name": name, "label": label, "options": options}
+
+    def _territory_facet(self, ids, current):
+        fiches = FichePage.objects.filter(pk__in=ids)
+        options = []
+        for territory in TerritoirePage.objects.live().order_by("title"):
+            count = fiches.in_territory(territory.covered_communes()).count()
+            if count:
+                options.append(
+                    self._option(
+                        "territoire",
+                        territory.title,
+                        count,
+                        territory.slug,
+                        current is not None and current.pk == territory.pk,
+                    )
+                )
+        return {"name": "territoire", "label": _("Territoire"), "options": options}
+
+    def _kind_facet(self, ids, current):
+        counts = (
+            FichePlace.objects.filter(fiche_id__in=ids, structure__live=True)
+            .values("structure__kind")
+            .annotate(n=Count("fiche_id", distinct=True))
+            .values_list("structure__kind", "n")
+        )
+        labels = dict(StructureKind.choices)
+        options = [
+            self._option("type", labels.get(kind, kind), n, kind, kind == current)
+            for kind, n in sorted(counts, key=lambda row: str(labels.get(row[0], row[0])))
+        ]
+        return {"name": "type", "label": _("Type de lieu"), "options": options}
+
+    def _boolean_facet(self, name, label, option_label, ids, selected):
+        structures = StructurePage.objects.live()
+        structures = structures.open_at() if name == "ouvert" else structures.with_walk_in_hours()
+        count = (
+            FichePlace.objects.filter(fiche_id__in=ids, structure__in=structures)
+            .values("fiche_id")
+            .distinct()
+            .count()
+        )
+        is_selected = bool(selected.get(name))
+        if not count and not is_selected:
+            return None
+        return {
+            "name": name,
+            "label": label,
+            "options": [self._option(name, option_label, count, "1", is_selected)],
+        }
+
+    def _keyword_facet(self, ids, current):
+        rows = (
+            FicheKeyword.objects.filter(content_object_id__in=ids)
+            .values("tag_id", "tag__name", "tag__slug")
+            .annotate(n=Count("content_object_id", distinct=True))
+            .order_by("-n", "tag__name")[:KEYWORDS_SHOWN]
+        )
+        options = [
+            self._option(
+                "mot_cle",
+                r["tag__name"],
+                r["n"],
+                r["tag__slug"],
+                current is not None and current.pk == r["tag_id"],
+            )
+            for r in rows
+        ]
+        return {"name": "mot_cle", "label": _("Mots-clés fréquents"), "options": options}
+
+
+# How a listing's URL fixes a facet.
+FIXED_FILTERS = {
+    "theme": lambda qs, theme: qs.with_theme(theme),
+    "public": lambda qs, public: qs.with_public(public),
+    "territoire": lambda qs, territory: qs.in_territory(territory.covered_communes()),
+    "mot_cle": lambda qs, tag: qs.with_keyword(tag),
+}
