@@ -14,7 +14,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -300,8 +300,10 @@ class Browse:
                 .annotate(n=Count("fichepage_id", distinct=True))
                 .values_list("category", "n")
             )
-            themes = Theme.objects.filter(pk__in=counts)
+            themes = Theme.objects.filter(pk__in=counts).order_by("sort_order", "name")
         else:
+            # A category or one of its thématiques is chosen: the category, then its
+            # thématiques, each with its count within the results.
             category = current if current.parent_id is None else current.parent
             counts = dict(
                 through.filter(theme__parent=category)
@@ -309,15 +311,20 @@ class Browse:
                 .annotate(n=Count("fichepage_id", distinct=True))
                 .values_list("theme_id", "n")
             )
-            themes = Theme.objects.filter(pk__in=set(counts) | {current.pk})
+            counts[category.pk] = (
+                through.filter(Q(theme=category) | Q(theme__parent=category))
+                .values("fichepage_id")
+                .distinct()
+                .count()
+            )
+            children = Theme.objects.filter(pk__in=set(counts) - {category.pk}).order_by("sort_order", "name")
+            themes = [category, *children]
         options = [
             self._option(
                 "theme", t.name, counts.get(t.pk, 0), t.slug, current is not None and t.pk == current.pk
             )
-            for t in themes.order_by("sort_order", "name")
+            for t in themes
         ]
-        if current is not None and current.parent_id:
-            options.insert(0, self._option("theme", current.parent.name, None, current.parent.slug, False))
         return {"name": "theme", "label": _("Thème"), "options": options}
 
     def _model_facet(self, name, label, ids, through_model, key, objects):

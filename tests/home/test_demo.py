@@ -116,3 +116,47 @@ def test_demo_is_refused_where_it_is_not_allowed(db, settings):
     settings.REPERES_ALLOW_DEMO = False
     with pytest.raises(CommandError, match="REPERES_ALLOW_DEMO"):
         call_command("load_demo")
+
+
+class DemoNavigationTests(TestCase):
+    """Fiche-action 1-2: the same fiche is reached by theme, by public, by keyword and by
+    territory. Every published demo fiche is checked on the four listings."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("install_reperes", verbosity=0, stdout=StringIO())
+        call_command("load_demo", stdout=StringIO())
+
+    def listed(self, url):
+        found, page = set(), 1
+        while True:
+            response = self.client.get(url, {"page": page}, HTTP_HOST="localhost")
+            self.assertEqual(response.status_code, 200, url)
+            page_obj = response.context["page_obj"]
+            found |= {r.fiche.pk for r in page_obj.results}
+            if not page_obj.has_next():
+                return found
+            page += 1
+
+    def test_every_published_fiche_is_reachable_by_theme_public_keyword_and_territory(self):
+        fiches = list(FichePage.objects.live().prefetch_related("themes", "publics", "keywords"))
+        by_theme, by_public, by_keyword, by_territory = set(), set(), set(), set()
+        for theme in Theme.objects.filter(fiches__isnull=False).distinct():
+            by_theme |= self.listed(f"/themes/{theme.slug}/")
+        for public in {p for f in fiches for p in f.publics.all()}:
+            by_public |= self.listed(f"/publics/{public.slug}/")
+        for keyword in {k for f in fiches for k in f.keywords.all()}:
+            by_keyword |= self.listed(f"/mots-cles/{keyword.slug}/")
+        for territory in TerritoirePage.objects.live():
+            by_territory |= self.listed(f"/par-territoire/{territory.slug}/")
+        every = {f.pk for f in fiches}
+        self.assertEqual(by_theme, every)
+        self.assertEqual(by_public, every)
+        self.assertEqual(by_keyword, every)
+        # The demo territories hold all the communes, so every fiche applies in one of them.
+        self.assertEqual(by_territory, every)
+
+    def test_the_useful_links_of_the_demo_are_listed(self):
+        response = self.client.get("/liens-utiles/", HTTP_HOST="localhost")
+        for address in ("service-public.fr", "caf.fr", "msa.fr", "ameli.fr", "france-travail.fr"):
+            self.assertContains(response, address)
