@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: setup run test check lint bench system-deps clean
+.PHONY: setup run test check lint bench bench-demo system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,14 @@ check: lint
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest -q -n 2
 
+# Search and navigation at 1,000 / 10,000 / 100,000 fiches (BENCH_DATABASE=postgres for
+# PostgreSQL); each size's database is built once and kept.
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+# Pages and handouts on the demo database (make setup first).
+bench-demo: $(STAMP)
+	$(PY) bench/demo.py
+
 clean:
-	rm -rf $(VENV) db.sqlite3 media .test-media .pytest_cache
+	rm -rf $(VENV) db.sqlite3 media .test-media .pytest_cache bench/.data

@@ -1,82 +1,127 @@
-"""Server-time benchmark of the main pages on the current database (the demo by default).
+"""Server-time benchmark of search and navigation at 1,000, 10,000 and 100,000 fiches.
 
-    make bench            # SQLite demo database (make setup first)
-    DATABASE_URL=postgres://… make bench
+    make bench                                 # SQLite files under bench/.data/
+    BENCH_DATABASE=postgres make bench         # PostgreSQL databases reperes_bench_<size>
+    BENCH_SIZES=1000,10000 make bench          # fewer sizes
 
-Prints one line per page: `bench <name> <size> p50_ms=<x> p95_ms=<y>`, where size is the
-number of live fiches, then `bench handout cold …` (PDF rendered from scratch) and
-`bench handout cached …`. Times are measured around the Django test client's request, in this
-process, with no network: the server-side cost of a page. The synthetic 1,000 – 100,000
-fiche data sets come with the search issue.
+Each size has its own database, kept between runs: the first run builds it (migrations,
+reference data, taxonomy, then the synthetic set of bench/synthetic.py with bulk inserts), later
+runs only measure. Prints one line per page and size:
+
+    bench <name> <size> p50_ms=<x> p95_ms=<y>
+
+Times are taken around the Django test client's request, in this process, with no network:
+the server-side cost of a page (routing, queries, templates). PostgreSQL is reached with
+PGHOST (default 127.0.0.1) and PGUSER (default postgres).
 """
 
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.cache import cache  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from fiches.models import FichePage, Theme  # noqa: E402
-from territories.models import StructurePage  # noqa: E402
-
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
+ROOT = Path(__file__).resolve().parent.parent
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
 
 
-def measure(client, url, before_each=None):
-    client.get(url)  # warm-up: caches, lazy imports
+def database_url(size):
+    if os.environ.get("BENCH_DATABASE", "sqlite") == "postgres":
+        host = os.environ.get("PGHOST", "127.0.0.1")
+        user = os.environ.get("PGUSER", "postgres")
+        name = f"reperes_bench_{size}"
+        exists = subprocess.run(
+            ["psql", "-h", host, "-U", user, "-d", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if not exists:
+            subprocess.run(["psql", "-h", host, "-U", user, "-d", "postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
+        return f"postgres://{user}@{host}:5432/{name}"
+    folder = ROOT / "bench" / ".data"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / f'bench-{size}.sqlite3'}"
+
+
+def main():
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",") if s]
+    for size in sizes:
+        env = {**os.environ, "DATABASE_URL": database_url(size), "DJANGO_SETTINGS_MODULE": "cms.settings.bench"}
+        subprocess.run([sys.executable, __file__, "--size", str(size)], env=env, check=True)
+
+
+# --- One size, in its own process (its own database) -------------------------------------
+
+
+def measure(client, urls):
+    """p50 and p95 in ms over ROUNDS requests, cycling through `urls` (after one warm-up each)."""
+    for url in urls:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{url} a répondu {response.status_code}")
     samples = []
-    for _ in range(ROUNDS):
-        if before_each:
-            before_each()
+    for n in range(ROUNDS):
+        url = urls[n % len(urls)]
         start = time.perf_counter()
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
         if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
+            raise SystemExit(f"{url} a répondu {response.status_code}")
     samples.sort()
     return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
 
-def main():
-    size = FichePage.objects.live().count()
-    if not size:
-        raise SystemExit("Aucune fiche publiée : lancez d’abord `make setup`.")
-    client = Client(HTTP_HOST="localhost")
-    fiche = FichePage.objects.live().order_by("pk").first()
-    theme = Theme.objects.filter(parent=None, fiches__isnull=True).first() or Theme.objects.first()
-    structure = StructurePage.objects.live().order_by("pk").first()
-    pages = {
-        "home": "/",
-        "fiche_page": fiche.url,
-        "fiche_page_commune": f"{fiche.url}?commune=71014",
-        "theme_listing": theme.get_absolute_url(),
-        "text_search": "/recherche/?q=logement",
-        "text_search_commune": "/recherche/?q=aide&commune=Autun",
-        "structure_page": structure.url,
-    }
-    for name, url in pages.items():
-        p50, p95 = measure(client, url)
-        print(f"bench {name} {size} p50_ms={p50:.1f} p95_ms={p95:.1f}")
+def run_size(size):
+    sys.path.insert(0, str(ROOT))
+    import django
 
-    # Handouts: a typical fiche personalised for a commune (the link of the fiche page, which
-    # carries the INSEE code), rendered from scratch (cache cleared before each request),
-    # then served from the cache.
-    handout = f"/imprimer/fiche/{fiche.pk}.pdf?insee=71014"
-    p50, p95 = measure(client, handout, before_each=cache.clear)
-    print(f"bench handout cold p50_ms={p50:.1f} p95_ms={p95:.1f}")
-    p50, p95 = measure(client, handout)
-    print(f"bench handout cached p50_ms={p50:.1f} p95_ms={p95:.1f}")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from fiches.models import FichePage, Public, Theme
+
+    if not FichePage.objects.filter(source="bench").exists():
+        from io import StringIO
+
+        call_command("install_reperes", stdout=StringIO())
+        call_command("setup_site", stdout=StringIO())
+
+    from bench import synthetic
+
+    started = time.perf_counter()
+    if synthetic.existing_size() < size:
+        synthetic.build(size, out=lambda line: print(f"  {line}", file=sys.stderr))
+        print(f"  jeu de {size} fiches construit en {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+    from django.test import Client
+
+    from territories.models import Commune
+
+    client = Client(HTTP_HOST="localhost")
+    fiches = list(FichePage.objects.live().filter(source="bench").order_by("pk")[: size : max(1, size // 20)])
+    category = Theme.objects.filter(parent=None).order_by("sort_order", "name").first()
+    thematique = Theme.objects.filter(fiches__isnull=False, parent__isnull=False).order_by("pk").first()
+    public = Public.objects.filter(fiches__isnull=False).order_by("pk").first()
+    communes = list(Commune.objects.of_departement().order_by("-population_municipale")[:5])
+    pages = {
+        "fiche_page": [f.url for f in fiches],
+        "theme_listing": [category.get_absolute_url(), thematique.get_absolute_url()],
+        "text_search": ["/recherche/?q=logement", "/recherche/?q=aide+alimentaire", "/recherche/?q=numerique"],
+        "text_search_commune_facets": [
+            f"/recherche/?q=aide&insee={c.insee_code}&theme={thematique.parent.slug}&public={public.slug}" for c in communes
+        ],
+        "commune_page": [f"/communes/{c.insee_code}/" for c in communes],
+    }
+    for name, urls in pages.items():
+        p50, p95 = measure(client, urls)
+        print(f"bench {name} {size} p50_ms={p50:.1f} p95_ms={p95:.1f}", flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--size":
+        run_size(int(sys.argv[2]))
+    else:
+        main()

@@ -454,6 +454,11 @@ class FichePage(Page):
         context = super().get_context(request, *args, **kwargs)
         commune, typed, candidates = chosen_commune(request)
         places = self.nearest_places(commune)
+        # Each relation is read once, for the template and the JSON-LD alike.
+        carriers = [
+            c.structure
+            for c in self.carriers.select_related("structure__commune").order_by("sort_order", "pk")
+        ]
         context.update(
             commune=commune,
             typed_commune=typed,
@@ -461,18 +466,27 @@ class FichePage(Page):
             covers_commune=commune is not None and self.covers(commune),
             places=places[:PLACES_SHOWN],
             more_places=max(0, len(places) - PLACES_SHOWN),
+            carriers=carriers,
+            themes=list(self.themes.all()),
+            publics=list(self.publics.all()),
+            keywords=list(self.keywords.all()),
+            links=list(self.links.all()),
+            attachments=list(self.attachments.select_related("document")),
+            parent=Page.objects.only("title", "url_path", "path", "depth").get(
+                path=self.path[: -self.steplen]
+            ),
+            show_pro=self.user_can_see_pro(request.user),
+            report_url=url_from_setting("REPERES_REPORT_URL_NAME", self.pk),
         )
-        context["carriers"] = [
-            c.structure
-            for c in self.carriers.select_related("structure__commune").order_by("sort_order", "pk")
-        ]
-        context["show_pro"] = self.user_can_see_pro(request.user)
-        context["report_url"] = url_from_setting("REPERES_REPORT_URL_NAME", self.pk)
-        context["json_ld"] = jsonld.to_script(self.json_ld(request, [s for s, _d in places[:PLACES_SHOWN]]))
+        data = self.json_ld(request, [s for s, _d in places[:PLACES_SHOWN]], context)
+        context["json_ld"] = jsonld.to_script(data)
         return context
 
-    def json_ld(self, request, places):
+    def json_ld(self, request, places, context=None):
         """schema.org GovernmentService: public fields only."""
+        context = context or {}
+        themes = context.get("themes", self.themes.all())
+        publics = context.get("publics", self.publics.all())
         data = {
             "@context": "https://schema.org",
             "@type": "GovernmentService",
@@ -481,15 +495,17 @@ class FichePage(Page):
             "url": self.get_full_url(request),
             "dateModified": self.last_verified.isoformat(),
             "areaServed": self.coverage_label(),
-            "serviceType": [t.name for t in self.themes.all()],
-            "audience": [{"@type": "Audience", "audienceType": p.name} for p in self.publics.all()],
+            "serviceType": [t.name for t in themes],
+            "audience": [{"@type": "Audience", "audienceType": p.name} for p in publics],
             "availableChannel": [
                 {"@type": "ServiceChannel", "serviceLocation": jsonld.place(s, request)} for s in places
             ],
         }
-        carriers = [
-            c.structure for c in self.carriers.select_related("structure").order_by("sort_order", "pk")
-        ]
+        carriers = context.get("carriers")
+        if carriers is None:
+            carriers = [
+                c.structure for c in self.carriers.select_related("structure").order_by("sort_order", "pk")
+            ]
         if carriers:
             data["provider"] = [{"@type": "GovernmentOrganization", "name": s.title} for s in carriers]
         return data

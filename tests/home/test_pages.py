@@ -34,8 +34,8 @@ def test_base_layout_is_french_with_landmarks_and_a_skip_link(site, client):
     "params, message",
     [
         ({"q": "a" * 5000}, "raccourcie à 200 caractères"),
-        ({"q": "aide", "page": "abc"}, "Aide alimentaire"),
-        ({"q": "aide", "page": "99999"}, "Aide alimentaire"),
+        ({"q": "aide", "page": "abc"}, "<mark>Aide</mark> alimentaire"),
+        ({"q": "aide", "page": "99999"}, "Cette page de résultats n’existe pas"),
         ({"commune": "Atlantis"}, "Commune « Atlantis » introuvable"),
         ({"commune": "71000"}, "Plusieurs communes correspondent"),
         ({"q": "<script>alert(1)</script>", "commune": "\x00"}, "Rechercher une fiche"),
