@@ -32,13 +32,26 @@ def database_url(size):
         user = os.environ.get("PGUSER", "postgres")
         name = f"reperes_bench_{size}"
         exists = subprocess.run(
-            ["psql", "-h", host, "-U", user, "-d", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+            [
+                "psql",
+                "-h",
+                host,
+                "-U",
+                user,
+                "-d",
+                "postgres",
+                "-tAc",
+                f"SELECT 1 FROM pg_database WHERE datname='{name}'",
+            ],
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
         if not exists:
-            subprocess.run(["psql", "-h", host, "-U", user, "-d", "postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
+            subprocess.run(
+                ["psql", "-h", host, "-U", user, "-d", "postgres", "-qc", f"CREATE DATABASE {name}"],
+                check=True,
+            )
         return f"postgres://{user}@{host}:5432/{name}"
     folder = ROOT / "bench" / ".data"
     folder.mkdir(parents=True, exist_ok=True)
@@ -48,7 +61,11 @@ def database_url(size):
 def main():
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",") if s]
     for size in sizes:
-        env = {**os.environ, "DATABASE_URL": database_url(size), "DJANGO_SETTINGS_MODULE": "cms.settings.bench"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(size),
+            "DJANGO_SETTINGS_MODULE": "cms.settings.bench",
+        }
         subprocess.run([sys.executable, __file__, "--size", str(size)], env=env, check=True)
 
 
@@ -109,9 +126,14 @@ def run_size(size):
     pages = {
         "fiche_page": [f.url for f in fiches],
         "theme_listing": [category.get_absolute_url(), thematique.get_absolute_url()],
-        "text_search": ["/recherche/?q=logement", "/recherche/?q=aide+alimentaire", "/recherche/?q=numerique"],
+        "text_search": [
+            "/recherche/?q=logement",
+            "/recherche/?q=aide+alimentaire",
+            "/recherche/?q=numerique",
+        ],
         "text_search_commune_facets": [
-            f"/recherche/?q=aide&insee={c.insee_code}&theme={thematique.parent.slug}&public={public.slug}" for c in communes
+            f"/recherche/?q=aide&insee={c.insee_code}&theme={thematique.parent.slug}&public={public.slug}"
+            for c in communes
         ],
         "commune_page": [f"/communes/{c.insee_code}/" for c in communes],
     }

@@ -14,7 +14,7 @@ import uuid
 from datetime import date, time, timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from taggit.models import Tag
 from wagtail.models import Locale, Page
@@ -23,8 +23,8 @@ from wagtail.search.backends import get_search_backend
 from fiches.models import (
     CoverageKind,
     FicheCoveredCommune,
-    FicheKeyword,
     FicheIndexPage,
+    FicheKeyword,
     FichePage,
     FichePlace,
     Public,
@@ -32,7 +32,6 @@ from fiches.models import (
 )
 from territories.bulk import reference_index_paused
 from territories.models import (
-    EPCI,
     Commune,
     OpeningSlot,
     SlotAccess,
@@ -141,6 +140,9 @@ def build(size, out=print):
         have = existing_size()
         if have < size:
             _fiches(rng, communes, structures, have, size, out)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics after bulk inserts, as autovacuum would
 
 
 def _new_pages(model, parent, start, count, values):
@@ -187,7 +189,9 @@ def _structures(rng, communes, out):
     index = StructureIndexPage.objects.first()
     have = StructurePage.objects.filter(source="bench").count()
     if have >= STRUCTURES:
-        return list(StructurePage.objects.filter(source="bench").values_list("pk", "commune__epci_id", "commune_id"))
+        return list(
+            StructurePage.objects.filter(source="bench").values_list("pk", "commune__epci_id", "commune_id")
+        )
     kinds = [k for k, w in KINDS for _ in range(w)]
     weights = [c.population_municipale or 1 for c in communes]
     chosen = rng.choices(communes, weights=weights, k=STRUCTURES)
@@ -224,22 +228,37 @@ def _structures(rng, communes, out):
         slots = []
         for n, pk in enumerate(pks):
             for day in range(5 if n % 4 else 6):
-                slots.append(OpeningSlot(structure_id=pk, weekday=day, opens=time(9), closes=time(12), access=SlotAccess.WALK_IN))
+                slots.append(
+                    OpeningSlot(
+                        structure_id=pk,
+                        weekday=day,
+                        opens=time(9),
+                        closes=time(12),
+                        access=SlotAccess.WALK_IN,
+                    )
+                )
                 if n % 2:
                     slots.append(
-                        OpeningSlot(structure_id=pk, weekday=day, opens=time(14), closes=time(17), access=SlotAccess.APPOINTMENT)
+                        OpeningSlot(
+                            structure_id=pk,
+                            weekday=day,
+                            opens=time(14),
+                            closes=time(17),
+                            access=SlotAccess.APPOINTMENT,
+                        )
                     )
         OpeningSlot.objects.bulk_create(slots, batch_size=BATCH)
     _index(StructurePage, pks, out)
     out(f"structures : {len(pks)} créées")
-    return list(StructurePage.objects.filter(source="bench").values_list("pk", "commune__epci_id", "commune_id"))
+    return list(
+        StructurePage.objects.filter(source="bench").values_list("pk", "commune__epci_id", "commune_id")
+    )
 
 
 def _fiches(rng, communes, structures, have, size, out):
     index = FicheIndexPage.objects.first()
     thematiques = list(Theme.objects.exclude(parent=None).order_by("pk").values_list("pk", flat=True))
     publics = list(Public.objects.order_by("pk").values_list("pk", flat=True))
-    epcis = list(EPCI.objects.filter(communes__in=communes).distinct().order_by("pk").values_list("pk", flat=True))
     epci_communes = {}
     for c in communes:
         epci_communes.setdefault(c.epci_id, []).append(c.pk)
@@ -280,8 +299,14 @@ def _fiches(rng, communes, structures, have, size, out):
         )
         body = json.dumps(
             [
-                {"type": "conditions", "value": f"<ul><li>Résider dans la zone couverte.</li><li>{detail.capitalize()}.</li></ul>"},
-                {"type": "steps", "value": "<p>Prendre rendez-vous auprès du lieu le plus proche, avec une pièce d’identité.</p>"},
+                {
+                    "type": "conditions",
+                    "value": f"<ul><li>Résider dans la zone couverte.</li><li>{detail.capitalize()}.</li></ul>",
+                },
+                {
+                    "type": "steps",
+                    "value": "<p>Prendre rendez-vous auprès du lieu le plus proche, avec une pièce d’identité.</p>",
+                },
             ]
         )
         return (
@@ -311,10 +336,13 @@ def _fiches(rng, communes, structures, have, size, out):
                 plan = plans[start + offset]
                 rows["themes"] += [themes_through(fichepage_id=pk, theme_id=t) for t in plan["themes"]]
                 rows["publics"] += [publics_through(fichepage_id=pk, public_id=p) for p in plan["publics"]]
-                rows["keywords"] += [FicheKeyword(content_object_id=pk, tag_id=tags[k]) for k in plan["keywords"]]
+                rows["keywords"] += [
+                    FicheKeyword(content_object_id=pk, tag_id=tags[k]) for k in plan["keywords"]
+                ]
                 rows["covered"] += [FicheCoveredCommune(fiche_id=pk, commune_id=c) for c in plan["covered"]]
                 rows["places"] += [
-                    FichePlace(fiche_id=pk, structure_id=s, sort_order=n) for n, s in enumerate(plan["places"])
+                    FichePlace(fiche_id=pk, structure_id=s, sort_order=n)
+                    for n, s in enumerate(plan["places"])
                 ]
             themes_through.objects.bulk_create(rows["themes"], batch_size=BATCH)
             publics_through.objects.bulk_create(rows["publics"], batch_size=BATCH)
