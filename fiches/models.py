@@ -467,19 +467,23 @@ class FichePage(Page):
             places=places[:PLACES_SHOWN],
             more_places=max(0, len(places) - PLACES_SHOWN),
             carriers=carriers,
-            themes=list(self.themes.all()),
-            publics=list(self.publics.all()),
-            keywords=list(self.keywords.all()),
-            links=list(self.links.all()),
-            attachments=list(self.attachments.select_related("document")),
+            # Read lazily: the template reads them inside fragments cached per published
+            # version of the page, so a cached fragment costs no query.
+            themes=self.themes.all(),
+            publics=self.publics.all(),
+            keywords=self.keywords.all(),
+            links=self.links.all(),
+            attachments=self.attachments.select_related("document"),
             parent=Page.objects.only("title", "url_path", "path", "depth").get(
                 path=self.path[: -self.steplen]
             ),
             show_pro=self.user_can_see_pro(request.user),
             report_url=url_from_setting("REPERES_REPORT_URL_NAME", self.pk),
+            fragment_seconds=getattr(settings, "FICHES_FRAGMENT_CACHE_SECONDS", 600),
         )
-        data = self.json_ld(request, [s for s, _d in places[:PLACES_SHOWN]], context)
-        context["json_ld"] = jsonld.to_script(data)
+        shown = [s for s, _d in places[:PLACES_SHOWN]]
+        # A callable: the template calls it only when its cached fragment has expired.
+        context["json_ld"] = lambda: jsonld.to_script(self.json_ld(request, shown, context))
         return context
 
     def json_ld(self, request, places, context=None):

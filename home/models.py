@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.url_routing import RouteResult
 from wagtail.search import index
 
 
@@ -23,6 +25,28 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("page d’accueil")
+
+    def route(self, request, path_components):
+        """Find the page at the end of the path in one query (then its specific row), instead
+        of Wagtail's walk down the tree, two queries per level. Only when the page found routes
+        the standard way: a page type with its own `route` gets Wagtail's walk."""
+        if len(path_components) > 1:
+            found = (
+                Page.objects.filter(
+                    path__startswith=self.path,
+                    depth=self.depth + len(path_components),
+                    slug=path_components[-1],
+                    url_path=f"{self.url_path}{'/'.join(path_components)}/",
+                )
+                .only("id", "content_type_id")
+                .first()
+            )
+            if found is not None and found.specific_class is not None and found.specific_class.route is Page.route:
+                page = found.specific
+                if not page.live:
+                    raise Http404
+                return RouteResult(page)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from fiches.models import FicheIndexPage, FichePage, Theme

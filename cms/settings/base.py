@@ -171,6 +171,9 @@ FICHES_DATA_INCLUSION_DIR = BASE_DIR / "data" / "data-inclusion-schema" / "v1"
 REPERES_ALLOW_DEMO = False
 # Printed handouts take the département's name, logo and footer from the site settings.
 FICHES_HANDOUT_BRANDING = "home.branding.handout_branding"
+# Public fragments of a fiche page (body, links, classification, JSON-LD) are cached this long
+# per published version: publishing changes the key; a renamed theme shows within this delay.
+FICHES_FRAGMENT_CACHE_SECONDS = 600
 # The structure page links to its handout through this URL name (territories never imports fiches).
 TERRITORIES_STRUCTURE_HANDOUT_URL = "fiches:structure_pdf"
 # A territory page links to the listing of the fiches that apply there (by slug).
