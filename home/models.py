@@ -6,8 +6,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
-from wagtail.url_routing import RouteResult
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 
 class HomePage(Page):
@@ -41,7 +41,11 @@ class HomePage(Page):
                 .only("id", "content_type_id")
                 .first()
             )
-            if found is not None and found.specific_class is not None and found.specific_class.route is Page.route:
+            if (
+                found is not None
+                and found.specific_class is not None
+                and found.specific_class.route is Page.route
+            ):
                 page = found.specific
                 if not page.live:
                     raise Http404
