@@ -28,25 +28,23 @@ from wagtail.search import index
 
 from territories import jsonld
 from territories.links import url_from_setting
-from territories.models import EPCI, Commune, StructurePage, TerritoirePage, owned_page_edit_handler
+from territories.models import (  # noqa: F401 (add_months and ReviewInterval re-exported)
+    EPCI,
+    Commune,
+    ReviewInterval,
+    StructurePage,
+    TerritoirePage,
+    Verified,
+    add_months,
+    due_for_review_q,
+    owned_page_edit_handler,
+)
 
 from .blocks import FicheBodyBlock
 from .commune_choice import chosen_commune
 
 PRO_PERMISSION = "fiches.view_professional_content"
 PLACES_SHOWN = 8  # on a fiche page, the nearest places first
-
-
-def add_months(day, months):
-    """`day` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 # --- Taxonomy ---------------------------------------------------------------------------
@@ -176,13 +174,10 @@ class CoverageKind(models.TextChoices):
     COMMUNES = "communes", _("Communes")
 
 
-class ReviewInterval(models.IntegerChoices):
-    THREE = 3, _("3 mois")
-    SIX = 6, _("6 mois")
-    TWELVE = 12, _("12 mois")
-
-
 class FicheQuerySet(PageQuerySet):
+    def due_for_review(self, on=None):
+        return self.filter(due_for_review_q(on or timezone.localdate()))
+
     def covering(self, commune):
         """Fiches whose area includes `commune` (département-wide ones always do)."""
         # `pk__in` a subquery rather than Exists: Wagtail's search backends accept it as a
@@ -239,7 +234,7 @@ class FicheKeyword(TaggedItemBase):
     content_object = ParentalKey("fiches.FichePage", on_delete=models.CASCADE, related_name="tagged_keywords")
 
 
-class FichePage(Page):
+class FichePage(Verified, Page):
     summary = models.TextField(
         _("résumé"),
         max_length=600,
@@ -438,13 +433,7 @@ class FichePage(Page):
         )
         return ranked[:limit] if limit else ranked
 
-    # -- Freshness and permissions -------------------------------------------------------
-
-    def review_due_on(self):
-        return add_months(self.last_verified, self.review_interval)
-
-    def is_due_for_review(self, on=None):
-        return (on or timezone.localdate()) >= self.review_due_on()
+    # -- Permissions ---------------------------------------------------------------------
 
     @staticmethod
     def user_can_see_pro(user):

@@ -174,3 +174,66 @@ class ReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+# --- Freshness: reminders ------------------------------------------------------------------
+
+
+class ReviewReminder(models.Model):
+    """An owner was reminded that a page is due for review: the same reminder is never sent
+    twice within the page's review interval."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField(_("à revérifier le"))
+    sent_on = models.DateField(_("envoyé le"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rappel de vérification")
+        verbose_name_plural = _("rappels de vérification")
+        indexes = [models.Index(fields=["page", "user", "sent_on"])]
+
+    def __str__(self):
+        return f"{self.page_id} → {self.user_id} ({self.sent_on})"
+
+
+class DigestLog(models.Model):
+    """The moderators' weekly digest, once per ISO week."""
+
+    week = models.CharField(_("semaine"), max_length=8, unique=True)  # "2026-W48"
+    sent_on = models.DateField(_("envoyé le"))
+    recipients = models.PositiveIntegerField(_("destinataires"), default=0)
+
+    class Meta:
+        verbose_name = _("synthèse hebdomadaire")
+        verbose_name_plural = _("synthèses hebdomadaires")
+
+    def __str__(self):
+        return self.week
+
+
+# --- Consultations -------------------------------------------------------------------------
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def between(self, start, end):
+        return self.filter(day__gte=start, day__lte=end)
+
+
+class Consultation(models.Model):
+    """How many times a page was served on a day. No cookie, no address, no user: a counter."""
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("jour"))
+    count = models.PositiveIntegerField(_("consultations"), default=0)
+
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consultation")
+        verbose_name_plural = _("consultations")
+        constraints = [models.UniqueConstraint(fields=["page", "day"], name="unique_consultation_day")]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self):
+        return f"{self.page_id} {self.day}: {self.count}"

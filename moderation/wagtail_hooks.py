@@ -3,9 +3,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail_modeladmin.options import modeladmin_register
 
+from . import consultations
 from .accounts import accounts_view, invite_view, my_pages_view
+from .desk import indicators_view, to_verify_view, verify_view
 from .models import ErrorReport
 from .viewsets import ErrorReportAdmin, bulk_status
 from .workflow import add_owner, can_edit, is_moderator, owned_first
@@ -20,6 +23,9 @@ def register_bulk_url():
         path("comptes/", accounts_view, name="moderation_accounts"),
         path("comptes/inviter/", invite_view, name="moderation_invite"),
         path("mes-pages/", my_pages_view, name="moderation_my_pages"),
+        path("reperes/verifier/<int:pk>/", verify_view, name="moderation_verify"),
+        path("reperes/a-verifier/", to_verify_view, name="moderation_to_verify"),
+        path("reperes/indicateurs/", indicators_view, name="moderation_indicators"),
     ]
 
 
@@ -103,3 +109,70 @@ def show_own_pages_first(parent_page, pages, request):
     if is_moderator(request.user):
         return pages
     return owned_first(pages, request.user)
+
+
+# --- Consultations ---------------------------------------------------------------------------
+
+
+@hooks.register("before_serve_page")
+def count_consultation(page, request, serve_args, serve_kwargs):
+    if consultations.should_count(page, request):
+        consultations.record(page)
+
+
+# --- Freshness and indicators --------------------------------------------------------------
+
+
+@hooks.register("register_log_actions")
+def register_verified_action(actions):
+    from .freshness import VERIFIED_ACTION
+
+    actions.register_action(
+        VERIFIED_ACTION, _("Confirmé toujours exact"), _("Informations confirmées toujours exactes")
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def to_verify_menu_item():
+    from wagtail.admin.menu import MenuItem
+
+    return MenuItem(_("À vérifier"), reverse("moderation_to_verify"), icon_name="warning", order=150)
+
+
+@hooks.register("register_admin_menu_item")
+def indicators_menu_item():
+    from wagtail.admin.menu import MenuItem
+
+    class ModeratorsMenuItem(MenuItem):
+        def is_shown(self, request):
+            return is_moderator(request.user)
+
+    return ModeratorsMenuItem(
+        _("Indicateurs"), reverse("moderation_indicators"), icon_name="doc-full", order=155
+    )
+
+
+class VerifyButton(PageMenuItem):
+    """ "Toujours exact": confirm in one click, in the page header and the listings' menu."""
+
+    label = _("Toujours exact")
+    icon_name = "tick"
+    url_name = "moderation_verify"
+
+    def is_shown(self, user):
+        specific_class = self.page.specific_class
+        return (
+            specific_class is not None
+            and hasattr(specific_class, "review_due_on")
+            and can_edit(user, self.page)
+        )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def verify_listing_button(page, user, next_url=None):
+    yield VerifyButton(page=page, next_url=next_url, priority=3)
+
+
+@hooks.register("register_page_header_buttons")
+def verify_header_button(page, user, view_name, next_url=None):
+    yield VerifyButton(page=page, next_url=next_url, priority=20)

@@ -44,6 +44,56 @@ def departement_code():
     return settings.REPERES_DEPARTEMENT["code"]
 
 
+# --- Freshness: shared by every page that shows "Informations vérifiées le …" ---------------
+
+
+def add_months(day, months):
+    """`day` plus whole months (negative: minus), clamped to the month's last day
+    (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+class ReviewInterval(models.IntegerChoices):
+    THREE = 3, _("3 mois")
+    SIX = 6, _("6 mois")
+    TWELVE = 12, _("12 mois")
+
+
+def due_for_review_q(on):
+    """Items whose last verification is older than their review interval, on `on`."""
+    q = Q(pk__in=[])
+    for months in ReviewInterval.values:
+        q |= Q(review_interval=months, last_verified__lte=add_months(on, -months))
+    return q
+
+
+class Verified:
+    """Predicates of a page with `last_verified` and `review_interval` (fiches, structures)."""
+
+    def review_due_on(self):
+        return add_months(self.last_verified, self.review_interval)
+
+    def is_due_for_review(self, on=None):
+        return (on or timezone.localdate()) >= self.review_due_on()
+
+    def days_overdue(self, on=None):
+        return max(0, ((on or timezone.localdate()) - self.review_due_on()).days)
+
+    def get_admin_display_title(self):
+        """Admin listings, search and choosers flag what is past its review date."""
+        title = super().get_admin_display_title()
+        if self.live and self.is_due_for_review():
+            return _("%(title)s — à vérifier") % {"title": title}
+        return title
+
+
 # --- Reference data ---------------------------------------------------------------------
 
 
@@ -342,6 +392,9 @@ class StructureIndexPage(Page):
 
 
 class StructureQuerySet(PageQuerySet):
+    def due_for_review(self, on=None):
+        return self.filter(due_for_review_q(on or timezone.localdate()))
+
     def closed_on(self, day):
         """Structures under a temporary closure on `day` (dates inclusive)."""
         return self.filter(
@@ -380,7 +433,7 @@ class StructureQuerySet(PageQuerySet):
 StructureManager = PageManager.from_queryset(StructureQuerySet)
 
 
-class StructurePage(Page):
+class StructurePage(Verified, Page):
     kind = models.CharField(_("type de structure"), max_length=20, choices=StructureKind.choices)
     description = models.TextField(_("présentation"), blank=True)
     address = models.CharField(_("adresse"), max_length=255, blank=True)
@@ -434,6 +487,9 @@ class StructurePage(Page):
     charter_signed_on = models.DateField(_("date de signature de la charte"), null=True, blank=True)
 
     last_verified = models.DateField(_("informations vérifiées le"), default=date.today)
+    review_interval = models.PositiveSmallIntegerField(
+        _("à revérifier tous les"), choices=ReviewInterval.choices, default=ReviewInterval.SIX
+    )
     owners = ParentalManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsables"),
@@ -507,7 +563,10 @@ class StructurePage(Page):
             [FieldPanel("charter_signatory"), FieldPanel("charter_signed_on")],
             heading=_("Charte du premier accueil"),
         ),
-        FieldPanel("last_verified"),
+        MultiFieldPanel(
+            [FieldPanel("last_verified"), FieldPanel("review_interval")],
+            heading=_("Vérification"),
+        ),
     ]
     pro_panels = [FieldPanel("pro_contacts"), FieldPanel("pro_notes")]
     settings_panels = Page.settings_panels + [
