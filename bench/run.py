@@ -118,7 +118,9 @@ def run_size(size):
     from territories.models import Commune
 
     # A browser's user agent, so that each view is counted as a consultation, as in real use.
-    client = Client(HTTP_HOST="localhost", HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Firefox/140.0")
+    client = Client(
+        HTTP_HOST="localhost", HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Firefox/140.0"
+    )
     fiches = list(FichePage.objects.live().filter(source="bench").order_by("pk")[: size : max(1, size // 20)])
     category = Theme.objects.filter(parent=None).order_by("sort_order", "name").first()
     thematique = Theme.objects.filter(fiches__isnull=False, parent__isnull=False).order_by("pk").first()

@@ -32,6 +32,9 @@ MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
 PLACES_PER_RESULT = 3
 KEYWORDS_SHOWN = 12
+# Up to this many results, their ids are read once and the facet queries look them up by
+# primary key; beyond, each facet query carries the search as a subquery.
+FACET_IDS_LIMIT = 3000
 
 
 class FicheFilter(django_filters.FilterSet):
@@ -256,8 +259,10 @@ class Browse:
 
     # -- Facets -------------------------------------------------------------------------
 
-    def facets(self):
+    def facets(self, count=None):
         ids = self.ids.values("pk")
+        if count is not None and count <= FACET_IDS_LIMIT:
+            ids = list(ids.order_by().values_list("pk", flat=True))
         selected = self.selected_filters()
         facets = [
             self._theme_facet(ids, selected.get("theme")),

@@ -22,7 +22,7 @@ NEAREST_STRUCTURES = 10
 AUTOCOMPLETE_SIZE = 10
 
 
-def _browse_context(browse, **extra):
+def _browse_context(browse, facets=True, with_map=True, **extra):
     page_obj = browse.page()
     context = {
         "browse": browse,
@@ -31,8 +31,8 @@ def _browse_context(browse, **extra):
         "typed_commune": browse.typed_commune,
         "candidates": browse.candidates,
         "page_obj": page_obj,
-        "facets": browse.facets() if browse.active else [],
-        "map_data": browse.map(page_obj),
+        "facets": browse.facets(page_obj.paginator.count) if facets and browse.active else [],
+        "map_data": browse.map(page_obj) if with_map else None,
         "categories": Theme.objects.filter(parent=None),
     }
     context.update(extra)
@@ -117,8 +117,11 @@ def commune_detail(request, insee):
     territories = [
         t for t in TerritoirePage.objects.live() if t.covered_communes().filter(pk=commune.pk).exists()
     ]
+    # No facets here: the page gathers what applies; refining is the search page's job.
     context = _browse_context(
         browse,
+        facets=False,
+        with_map=False,  # the page's map shows the nearest places instead
         nearest=nearest,
         territories=territories,
         aliases=commune.aliases.order_by("name"),

@@ -419,15 +419,32 @@ class StructureQuerySet(PageQuerySet):
         )
 
     def nearest(self, lat, lng, limit=10):
-        """[(structure, km)] of the positioned structures, nearest first. Distances are computed
-        in Python: a département has a few thousand places at most."""
+        """[(structure, km)] of the positioned structures, nearest first, with their opening
+        hours. Looks in a box around the point first, widened until it holds enough places."""
         if lat is None or lng is None:
             return []
-        rows = self.exclude(latitude=None).select_related("commune")
-        ranked = sorted(
-            ((s, haversine_km(lat, lng, s.latitude, s.longitude)) for s in rows), key=lambda x: x[1]
-        )
-        return ranked[:limit]
+        positioned = self.exclude(latitude=None)
+        total = positioned.count()
+        half_side = 0.15  # degrees of latitude, about 17 km
+        while True:
+            rows = positioned.filter(
+                latitude__range=(lat - half_side, lat + half_side),
+                longitude__range=(lng - 1.5 * half_side, lng + 1.5 * half_side),
+            ).values_list("pk", "latitude", "longitude")
+            ranked = sorted(((pk, haversine_km(lat, lng, a, b)) for pk, a, b in rows), key=lambda x: x[1])
+            # Any place outside the box is farther than the box's inscribed radius (at this
+            # latitude 1.5 degrees of longitude are longer than one of latitude): the places
+            # within that radius are exactly the nearest ones.
+            within = [item for item in ranked if item[1] <= half_side * 111]
+            if len(within) >= min(limit, total):
+                ranked = within
+                break
+            if len(ranked) == total:
+                break
+            half_side *= 2
+        distances = dict(ranked[:limit])
+        structures = self.filter(pk__in=distances).select_related("commune").prefetch_related("opening_slots")
+        return sorted(((s, distances[s.pk]) for s in structures), key=lambda x: (x[1], x[0].title))
 
 
 StructureManager = PageManager.from_queryset(StructureQuerySet)

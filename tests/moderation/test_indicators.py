@@ -70,7 +70,9 @@ def known(network):
     fiche.last_verified, fiche.review_interval = date(2026, 1, 1), 6
     revision = fiche.save_revision(user=network["owner"])
     revision.publish()
-    type(revision).objects.filter(pk=revision.pk).update(created_at=timezone.make_aware(timezone.datetime(2026, 3, 1)))
+    type(revision).objects.filter(pk=revision.pk).update(
+        created_at=timezone.make_aware(timezone.datetime(2026, 3, 1))
+    )
     other = builders.fiche(network["fiche_index"], "Transport solidaire", last_verified=date(2025, 1, 1))
     signatory = builders.structure(
         network["structure_index"],

@@ -109,3 +109,24 @@ def test_professional_contacts_are_hidden_from_anonymous_visitors(index, client,
 
 def test_communes_outside_the_departement_are_not_served(reference_data):
     assert not Commune.objects.of_departement().filter(insee_code="01370").exists()
+
+
+def test_nearest_places_match_a_full_sort_by_distance(db):
+    from territories.geo import haversine_km
+
+    pages = builders.site()
+    communes = [
+        builders.commune(c) for c in (builders.AUTUN, builders.LE_CREUSOT, builders.MACON, builders.CHAROLLES)
+    ]
+    for commune in communes:
+        for n in range(2):
+            builders.structure(pages["structure_index"], commune, f"Lieu {n} de {commune.name}")
+    everything = list(StructurePage.objects.live())
+    for origin in communes:
+        expected = sorted(
+            everything,
+            key=lambda s: (haversine_km(origin.latitude, origin.longitude, s.latitude, s.longitude), s.title),
+        )
+        for limit in (1, 3, 8, 20):
+            found = StructurePage.objects.live().nearest(origin.latitude, origin.longitude, limit)
+            assert [s.pk for s, _km in found] == [s.pk for s in expected[:limit]], (origin.name, limit)
