@@ -208,13 +208,22 @@ class Browse:
     def selected_filters(self):
         return {k: v for k, v in self.filterset.form.cleaned_data.items() if v not in (None, "", False)}
 
+    def ranked_ids(self):
+        """The ids of every result, in order, read in one query: the count, the page and the
+        facets all come from it, instead of each repeating the search."""
+        if not hasattr(self, "_ranked_ids"):
+            self._ranked_ids = list(self.results.values_list("pk", flat=True))
+        return self._ranked_ids
+
     def page(self):
         raw = self.request.GET.get("page")
-        paginator = Paginator(self.results, PER_PAGE)
+        paginator = Paginator(self.ranked_ids(), PER_PAGE)
         if raw not in (None, "") and (not str(raw).isdigit() or not 1 <= int(raw) <= paginator.num_pages):
             messages.info(self.request, _("Cette page de résultats n’existe pas : voici la plus proche."))
         page_obj = paginator.get_page(raw)
-        page_obj.results = self._results(list(page_obj.object_list))
+        ids = list(page_obj.object_list)
+        by_id = {f.pk: f for f in FichePage.objects.filter(pk__in=ids)}
+        page_obj.results = self._results([by_id[pk] for pk in ids if pk in by_id])
         return page_obj
 
     def _results(self, fiches):
@@ -259,10 +268,10 @@ class Browse:
 
     # -- Facets -------------------------------------------------------------------------
 
-    def facets(self, count=None):
-        ids = self.ids.values("pk")
-        if count is not None and count <= FACET_IDS_LIMIT:
-            ids = list(ids.order_by().values_list("pk", flat=True))
+    def facets(self):
+        ids = self.ranked_ids()
+        if len(ids) > FACET_IDS_LIMIT:
+            ids = self.ids.order_by().values("pk")
         selected = self.selected_filters()
         facets = [
             self._theme_facet(ids, selected.get("theme")),

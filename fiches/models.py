@@ -180,20 +180,21 @@ class FicheQuerySet(PageQuerySet):
 
     def covering(self, commune):
         """Fiches whose area includes `commune` (département-wide ones always do)."""
-        # `pk__in` a subquery rather than Exists: Wagtail's search backends accept it as a
-        # filter on search results, and the database plans it as a semi-join all the same.
+        # One `pk__in` subquery, the union of two indexed lookups: usable as a filter on
+        # search results, and read through indexes rather than by scanning every fiche.
         return self.filter(
-            Q(coverage_kind=CoverageKind.DEPARTEMENT)
-            | Q(pk__in=FicheCoveredCommune.objects.filter(commune=commune).values("fiche_id"))
+            pk__in=FichePage.objects.filter(coverage_kind=CoverageKind.DEPARTEMENT)
+            .order_by()  # no tree ordering: it would join and sort every page
+            .values("pk")
+            .union(FicheCoveredCommune.objects.filter(commune=commune).values("fiche_id"))
         )
 
     def with_theme(self, theme):
         """Fiches tagged with the theme or, for a category, with any of its thématiques."""
-        # `pk__in` subqueries, like `covering`: usable on search results too.
+        # The theme ids first (a handful): the filter then reads the index on theme_id.
+        ids = [theme.pk, *Theme.objects.filter(parent=theme).values_list("pk", flat=True)]
         return self.filter(
-            pk__in=FichePage.themes.through.objects.filter(Q(theme=theme) | Q(theme__parent=theme)).values(
-                "fichepage_id"
-            )
+            pk__in=FichePage.themes.through.objects.filter(theme_id__in=ids).values("fichepage_id")
         )
 
     def with_public(self, public):
@@ -250,6 +251,7 @@ class FichePage(Verified, Page):
         max_length=12,
         choices=CoverageKind.choices,
         default=CoverageKind.DEPARTEMENT,
+        db_index=True,
     )
     coverage_territories = ParentalManyToManyField(
         TerritoirePage, verbose_name=_("territoires"), blank=True, related_name="+"

@@ -31,7 +31,7 @@ def _browse_context(browse, facets=True, with_map=True, **extra):
         "typed_commune": browse.typed_commune,
         "candidates": browse.candidates,
         "page_obj": page_obj,
-        "facets": browse.facets(page_obj.paginator.count) if facets and browse.active else [],
+        "facets": browse.facets() if facets and browse.active else [],
         "map_data": browse.map(page_obj) if with_map else None,
         "categories": Theme.objects.filter(parent=None),
     }
