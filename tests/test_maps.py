@@ -2,15 +2,13 @@
 page's own data, reachable from the keyboard, with Leaflet served by the site itself."""
 
 import re
-import shutil
-import subprocess
 
 import pytest
 
 from fiches.models import CoverageKind
 from tests import builders
+from tests.browser import CHROMIUM, run_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium (paquet Debian « chromium ») absent"),
@@ -19,28 +17,7 @@ pytestmark = [
 
 def rendered_dom(url, tmp_path):
     """The page's DOM once its scripts have run."""
-    result = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-            url,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return result.stdout
+    return run_chromium(tmp_path, "--virtual-time-budget=5000", "--dump-dom", url, text=True).stdout
 
 
 @pytest.fixture

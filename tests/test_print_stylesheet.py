@@ -1,13 +1,10 @@
 """Printing an HTML page from a real browser: no navigation, links written out, content kept."""
 
-import shutil
-import subprocess
-
 import pytest
 
 from tests import builders, pdf
+from tests.browser import CHROMIUM, run_chromium
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium (paquet Debian « chromium ») absent"),
@@ -16,26 +13,7 @@ pytestmark = [
 
 def print_to_pdf(url, tmp_path):
     target = tmp_path / "page.pdf"
-    subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={target}",
-            url,
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    run_chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={target}", url)
     return target.read_bytes()
 
 

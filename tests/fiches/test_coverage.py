@@ -6,24 +6,6 @@ from tests import builders
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(db):
-    pages = builders.site()
-    cu = builders.epci("247100290", "CU Le Creusot Montceau-les-Mines", "CU")
-    cc = builders.epci("200070530", "CC du Grand Autunois Morvan", "CC")
-    return {
-        **pages,
-        "cu": cu,
-        "cc": cc,
-        "le_creusot": builders.commune(builders.LE_CREUSOT, epci_=cu),
-        "autun": builders.commune(builders.AUTUN, epci_=cc),
-        "macon": builders.commune(builders.MACON),
-        "outside": builders.commune(
-            ("01370", "Saint-Laurent-sur-Saône", "01750", None, None), epci_=cu, departement="01"
-        ),
-    }
-
-
 def titles(qs):
     return sorted(qs.values_list("title", flat=True))
 

@@ -22,22 +22,6 @@ POSTGRES_ONLY = pytest.mark.skipif(
 TUESDAY_10H = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
-@pytest.fixture
-def world(db):
-    pages = builders.site()
-    cu = builders.epci("247100290", "CU Le Creusot Montceau-les-Mines", "CU")
-    cc = builders.epci("200070530", "CC du Grand Autunois Morvan", "CC")
-    return {
-        **pages,
-        "cu": cu,
-        "cc": cc,
-        "le_creusot": builders.commune(builders.LE_CREUSOT, epci_=cu),
-        "autun": builders.commune(builders.AUTUN, epci_=cc),
-        "macon": builders.commune(builders.MACON),
-        "charolles": builders.commune(builders.CHAROLLES),
-    }
-
-
 def titles(response):
     return sorted(r.fiche.title for r in response.context["page_obj"].results)
 
