@@ -14,7 +14,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -229,10 +229,8 @@ class Browse:
     def _results(self, fiches):
         by_fiche = {f.pk: [] for f in fiches}
         if self.commune is not None and fiches:
-            places = (
-                FichePlace.objects.filter(fiche_id__in=by_fiche, structure__live=True)
-                .select_related("structure__commune")
-                .prefetch_related("structure__opening_slots")
+            places = FichePlace.objects.filter(fiche_id__in=by_fiche, structure__live=True).select_related(
+                "structure__commune"
             )
             for place in places:
                 by_fiche[place.fiche_id].append(place.structure)
@@ -253,6 +251,8 @@ class Browse:
                     fiche, ranked, highlight(fiche.summary, self.query), highlight(fiche.title, self.query)
                 )
             )
+        # The opening hours (for the map) of the places shown only.
+        prefetch_related_objects([s for r in results for s, _km in r.places], "opening_slots")
         return results
 
     def map(self, page_obj):
