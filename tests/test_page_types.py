@@ -97,6 +97,7 @@ class AdminCreationTests(WagtailPageTestCase):
                     "location": "SRID=4326;POINT(4.3 46.95)",
                     "accessibility": "unknown",
                     "last_verified": "2026-11-01",
+                    "review_interval": "12",
                     "opening_slots": inline_formset(
                         [{"weekday": "0", "opens": "09:00", "closes": "12:00", "access": "sans_rdv"}]
                     ),
