@@ -9,7 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Revision
+from wagtail.models import PageLogEntry, Revision
 
 from fiches.models import FicheCoveredCommune, FichePage, Theme
 from territories import coverage
@@ -63,13 +63,16 @@ class Indicators:
         fiches = FichePage.objects.live()
         structures = StructurePage.objects.live()
         since = self._aware(self.start)
-        contributors = (
-            Revision.objects.filter(created_at__gte=since, created_at__lte=self._aware(self.on, end=True))
+        # A contributor is anyone who saved a version or acted on a page (approval,
+        # "toujours exact"…) in the period.
+        period = {"created_at__gte": since, "created_at__lte": self._aware(self.on, end=True)}
+        authors = set(Revision.objects.filter(**period).exclude(user=None).values_list("user", flat=True))
+        actors = set(
+            PageLogEntry.objects.filter(timestamp__gte=since, timestamp__lte=self._aware(self.on, end=True))
             .exclude(user=None)
-            .values("user")
-            .distinct()
-            .count()
+            .values_list("user", flat=True)
         )
+        contributors = len(authors | actors)
         consultations = Consultation.objects.between(self.start, self.on).aggregate(n=Sum("count"))["n"] or 0
         rows = [
             (_("Fiches publiées"), fiches.count(), self.stock),
@@ -79,7 +82,11 @@ class Indicators:
                 structures.filter(charter_signatory=True).count(),
                 self.stock,
             ),
-            (_("Contributeurs actifs (au moins une modification)"), contributors, self.flow),
+            (
+                _("Contributeurs actifs (une modification ou une action sur une page)"),
+                contributors,
+                self.flow,
+            ),
             (_("Consultations de pages"), consultations, self.flow),
         ]
         return Table("synthese", _("Synthèse"), self.flow, [_("Indicateur"), _("Valeur"), _("Période")], rows)

@@ -396,6 +396,7 @@ def _queries(client, url):
 
 def test_listings_and_search_cost_the_same_number_of_queries_for_5_or_20_fiches(client, faceted, world):
     structure = builders.structure(world["structure_index"], world["autun"], "CCAS d’Autun")
+    tas = builders.territory(world["departement"], "Autunois", epcis=[world["cc"]])
     urls = [
         "/recherche/?q=aide&commune=Autun&theme=sante&sans_rdv=1",
         "/recherche/?q=aide",
@@ -405,6 +406,9 @@ def test_listings_and_search_cost_the_same_number_of_queries_for_5_or_20_fiches(
         "/communes/71014/",
         "/publics/",
         "/mots-cles/",
+        "/mots-cles/mot-1/",
+        f"/par-territoire/{tas.slug}/",
+        "/par-territoire/",
     ]
 
     def add(n):

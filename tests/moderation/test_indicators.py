@@ -107,7 +107,7 @@ def test_the_indicators_on_a_known_data_set(known):
     assert summary["Structures référencées"] == 2
     assert summary["Structures signataires de la charte"] == 1
     assert summary["Consultations de pages"] == 15
-    assert summary["Contributeurs actifs (au moins une modification)"] == 1  # the owner's revision
+    assert summary["Contributeurs actifs (une modification ou une action sur une page)"] == 1  # the owner
 
     assert ("Santé", 1) in table(indicators, "fiches-themes").rows
     assert ("Sans thème", 1) in table(indicators, "fiches-themes").rows
