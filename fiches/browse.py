@@ -14,6 +14,7 @@ import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
@@ -25,6 +26,7 @@ from taggit.models import Tag
 from territories.maps import map_data
 from territories.models import StructureKind, StructurePage, TerritoirePage
 
+from . import lookups  # noqa: F401 (registers the any_of lookup)
 from .commune_choice import chosen_commune, clean_text
 from .models import FicheKeyword, FichePage, FichePlace, Public, Theme
 
@@ -270,7 +272,9 @@ class Browse:
 
     def facets(self):
         ids = self.ranked_ids()
-        if len(ids) > FACET_IDS_LIMIT:
+        if connection.vendor == "postgresql":
+            ids = IdArray(ids)
+        elif len(ids) > FACET_IDS_LIMIT:
             ids = self.ids.order_by().values("pk")
         selected = self.selected_filters()
         facets = [
@@ -282,7 +286,11 @@ class Browse:
             self._kind_facet(ids, selected.get("type")),
             self._boolean_facet("ouvert", _("Lieux"), _("Un lieu ouvert maintenant"), ids, selected),
             self._boolean_facet("sans_rdv", None, _("Un lieu sans rendez-vous"), ids, selected),
-            self._keyword_facet(ids, selected.get("mot_cle")),
+            # Frequent keywords help on a narrow result set; over thousands of results they
+            # cost more than they tell.
+            self._keyword_facet(ids, selected.get("mot_cle"))
+            if len(self.ranked_ids()) <= FACET_IDS_LIMIT
+            else None,
         ]
         return [f for f in facets if f and f["options"] and f["name"] not in self.fixed]
 
@@ -306,7 +314,7 @@ class Browse:
         }
 
     def _theme_facet(self, ids, current):
-        through = FichePage.themes.through.objects.filter(fichepage_id__in=ids)
+        through = FichePage.themes.through.objects.filter(**_among("fichepage_id", ids))
         if current is None:
             counts = dict(
                 through.annotate(category=Coalesce("theme__parent_id", "theme_id"))
@@ -343,7 +351,7 @@ class Browse:
 
     def _model_facet(self, name, label, ids, through_model, key, objects):
         counts = dict(
-            through_model.objects.filter(fichepage_id__in=ids)
+            through_model.objects.filter(**_among("fichepage_id", ids))
             .values(key)
             .annotate(n=Count("fichepage_id", distinct=True))
             .values_list(key, "n")
@@ -357,7 +365,7 @@ class Browse:
         return {"name": name, "label": label, "options": options}
 
     def _territory_facet(self, ids, current):
-        fiches = FichePage.objects.filter(pk__in=ids)
+        fiches = FichePage.objects.filter(**_among("pk", ids))
         options = []
         for territory in TerritoirePage.objects.live().order_by("title"):
             count = fiches.in_territory(territory.covered_communes()).count()
@@ -375,7 +383,7 @@ class Browse:
 
     def _kind_facet(self, ids, current):
         counts = (
-            FichePlace.objects.filter(fiche_id__in=ids, structure__live=True)
+            FichePlace.objects.filter(**_among("fiche_id", ids), structure__live=True)
             .values("structure__kind")
             .annotate(n=Count("fiche_id", distinct=True))
             .values_list("structure__kind", "n")
@@ -391,7 +399,7 @@ class Browse:
         structures = StructurePage.objects.live()
         structures = structures.open_at() if name == "ouvert" else structures.with_walk_in_hours()
         count = (
-            FichePlace.objects.filter(fiche_id__in=ids, structure__in=structures)
+            FichePlace.objects.filter(**_among("fiche_id", ids), structure__in=structures)
             .values("fiche_id")
             .distinct()
             .count()
@@ -407,7 +415,7 @@ class Browse:
 
     def _keyword_facet(self, ids, current):
         rows = (
-            FicheKeyword.objects.filter(content_object_id__in=ids)
+            FicheKeyword.objects.filter(**_among("content_object_id", ids))
             .values("tag_id", "tag__name", "tag__slug")
             .annotate(n=Count("content_object_id", distinct=True))
             .order_by("-n", "tag__name")[:KEYWORDS_SHOWN]
@@ -423,6 +431,16 @@ class Browse:
             for r in rows
         ]
         return {"name": "mot_cle", "label": _("Mots-clés fréquents"), "options": options}
+
+
+class IdArray(list):
+    """Result ids to be passed to PostgreSQL as one array parameter (fiches/lookups.py)."""
+
+
+def _among(field_name, ids):
+    """Filter keyword arguments: `field_name` is one of `ids` (a list, an IdArray or a subquery)."""
+    lookup = "any_of" if isinstance(ids, IdArray) else "in"
+    return {f"{field_name}__{lookup}": ids}
 
 
 # How a listing's URL fixes a facet.
