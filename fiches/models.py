@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -39,12 +40,27 @@ from territories.models import (  # noqa: F401 (add_months and ReviewInterval re
     due_for_review_q,
     owned_page_edit_handler,
 )
+from territories.restrictions import ViewRestrictionShortcut
 
 from .blocks import FicheBodyBlock
 from .commune_choice import chosen_commune
 
 PRO_PERMISSION = "fiches.view_professional_content"
 PLACES_SHOWN = 8  # on a fiche page, the nearest places first
+# What includes/structure_card.html and the page's URL read of a place.
+STRUCTURE_CARD_FIELDS = (
+    "title",
+    "url_path",
+    "live",
+    "kind",
+    "address",
+    "address_complement",
+    "postal_code",
+    "phone",
+    "latitude",
+    "longitude",
+    "commune__name",
+)
 
 
 # --- Taxonomy ---------------------------------------------------------------------------
@@ -150,7 +166,7 @@ class Public(index.Indexed, models.Model):
 # --- Pages ------------------------------------------------------------------------------
 
 
-class FicheIndexPage(Page):
+class FicheIndexPage(ViewRestrictionShortcut, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -235,7 +251,7 @@ class FicheKeyword(TaggedItemBase):
     content_object = ParentalKey("fiches.FichePage", on_delete=models.CASCADE, related_name="tagged_keywords")
 
 
-class FichePage(Verified, Page):
+class FichePage(ViewRestrictionShortcut, Verified, Page):
     summary = models.TextField(
         _("résumé"),
         max_length=600,
@@ -415,18 +431,20 @@ class FichePage(Verified, Page):
 
     # -- Places --------------------------------------------------------------------------
 
-    def place_structures(self):
-        # The editor's order (sort_order), then creation order: the same on every database.
-        places = (
-            self.places.select_related("structure__commune")
-            .prefetch_related("structure__opening_slots")
-            .order_by("sort_order", "pk")
-        )
+    def place_structures(self, for_cards=False):
+        """The live places, in the editor's order (sort_order), then creation order: the same on
+        every database. With their opening hours; or, `for_cards`, only the columns a structure
+        card shows (includes/structure_card.html), about half the time of the whole rows."""
+        places = self.places.select_related("structure__commune").order_by("sort_order", "pk")
+        if for_cards:
+            places = places.only("fiche", "sort_order", *(f"structure__{n}" for n in STRUCTURE_CARD_FIELDS))
+        else:
+            places = places.prefetch_related("structure__opening_slots")
         return [p.structure for p in places if p.structure.live]
 
-    def nearest_places(self, commune, limit=None):
+    def nearest_places(self, commune, limit=None, for_cards=False):
         """[(structure, distance_km)] sorted by distance from the commune's centre."""
-        places = self.place_structures()
+        places = self.place_structures(for_cards=for_cards)
         if commune is None or not commune.has_position:
             return [(s, None) for s in places][:limit]
         ranked = sorted(
@@ -444,12 +462,8 @@ class FichePage(Verified, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         commune, typed, candidates = chosen_commune(request)
-        places = self.nearest_places(commune)
-        # Each relation is read once, for the template and the JSON-LD alike.
-        carriers = [
-            c.structure
-            for c in self.carriers.select_related("structure__commune").order_by("sort_order", "pk")
-        ]
+        places = self.nearest_places(commune, for_cards=True)
+        shown = [s for s, _d in places[:PLACES_SHOWN]]
         context.update(
             commune=commune,
             typed_commune=typed,
@@ -457,24 +471,38 @@ class FichePage(Verified, Page):
             covers_commune=commune is not None and self.covers(commune),
             places=places[:PLACES_SHOWN],
             more_places=max(0, len(places) - PLACES_SHOWN),
-            carriers=carriers,
-            # Read lazily: the template reads them inside fragments cached per published
-            # version of the page, so a cached fragment costs no query.
+            # Read lazily, each once, for the template and the JSON-LD alike: the template reads
+            # them inside fragments cached per published version of the page, so a cached
+            # fragment costs no query.
+            carriers=SimpleLazyObject(
+                lambda: [
+                    c.structure
+                    for c in self.carriers.select_related("structure").order_by("sort_order", "pk")
+                ]
+            ),
             themes=self.themes.all(),
             publics=self.publics.all(),
             keywords=self.keywords.all(),
             links=self.links.all(),
             attachments=self.attachments.select_related("document"),
-            parent=Page.objects.only("title", "url_path", "path", "depth").get(
-                path=self.path[: -self.steplen]
+            parent=SimpleLazyObject(
+                lambda: Page.objects.only("title", "url_path", "path", "depth").get(
+                    path=self.path[: -self.steplen]
+                )
             ),
             show_pro=self.user_can_see_pro(request.user),
             report_url=url_from_setting("REPERES_REPORT_URL_NAME", self.pk),
             fragment_seconds=getattr(settings, "FICHES_FRAGMENT_CACHE_SECONDS", 600),
         )
-        shown = [s for s, _d in places[:PLACES_SHOWN]]
+
+        def json_ld():
+            # The cards have no hours and not every column: the JSON-LD reads the whole places,
+            # only when its cached fragment has expired.
+            full = {s.pk: s for s in self.place_structures()}
+            return jsonld.to_script(self.json_ld(request, [full[s.pk] for s in shown], context))
+
         # A callable: the template calls it only when its cached fragment has expired.
-        context["json_ld"] = lambda: jsonld.to_script(self.json_ld(request, shown, context))
+        context["json_ld"] = json_ld
         return context
 
     def json_ld(self, request, places, context=None):

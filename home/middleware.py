@@ -2,8 +2,10 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http.request import split_domain_port
 from django.shortcuts import redirect
 from django.urls import reverse
+from wagtail.models import Site
 
 from .models import SiteSettings
 
@@ -11,6 +13,9 @@ from .models import SiteSettings
 # own login), static files, and the password reset links sent with invitations.
 OPEN_PREFIXES = ("/connexion/", "/admin/", "/mot-de-passe/", "/favicon.ico")
 PRIVATE_SITES_KEY = "reperes:any-private-site"
+SITES_KEY = "reperes:sites"
+SITES_SECONDS = 3600
+MAX_CACHED_HOSTS = 20
 
 
 def any_private_site():
@@ -39,3 +44,39 @@ class PublicAccessMiddleware:
     @staticmethod
     def _is_open(path):
         return path.startswith(OPEN_PREFIXES) or path.startswith((settings.STATIC_URL, settings.MEDIA_URL))
+
+
+class CachedSiteMiddleware:
+    """Wagtail looks up the site of every request (one query), then its root page's specific
+    row (another): both are kept in the cache by host and port, and handed to Wagtail through
+    the attribute it reads first (`request._wagtail_site`). home.signal_handlers drops them
+    whenever a site changes, a site's root page is published, unpublished or deleted, or any
+    page moves. A root page without children is not kept: Wagtail would take it for a leaf
+    until the cache expired, and hide its first child. At most MAX_CACHED_HOSTS hosts are kept,
+    so that made-up Host headers cannot grow the entry (production also limits ALLOWED_HOSTS).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not hasattr(request, "_wagtail_site"):
+            host = (split_domain_port(request._get_raw_host())[0], request.get_port())
+            sites = cache.get(SITES_KEY) or {}
+            if host in sites:
+                request._wagtail_site = sites[host]
+            else:
+                site = Site.find_for_request(request)
+                if site is not None and len(sites) < MAX_CACHED_HOSTS:
+                    site.root_page = site.root_page.specific
+                    if site.root_page.numchild:
+                        cache.set(SITES_KEY, {**sites, host: site}, SITES_SECONDS)
+        return self.get_response(request)
+
+
+def forget_sites():
+    cache.delete(SITES_KEY)
+
+
+def is_cached_site_root(page_id):
+    return any(site.root_page_id == page_id for site in (cache.get(SITES_KEY) or {}).values())

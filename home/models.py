@@ -1,4 +1,8 @@
+import hashlib
+
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +13,13 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
+from territories.restrictions import ViewRestrictionShortcut
 
-class HomePage(Page):
+ROUTE_KEY = "reperes:route:{}:{}"
+ROUTE_SECONDS = 24 * 3600
+
+
+class HomePage(ViewRestrictionShortcut, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -29,14 +38,28 @@ class HomePage(Page):
     def route(self, request, path_components):
         """Find the page at the end of the path in one query (then its specific row), instead
         of Wagtail's walk down the tree, two queries per level. Only when the page found routes
-        the standard way: a page type with its own `route` gets Wagtail's walk."""
+        the standard way: a page type with its own `route` gets Wagtail's walk.
+
+        The page's id and type are remembered in the cache by path, so that the next visit
+        reads only the specific row; the row read must still be at that path and live, or the
+        path is looked up again (a page moved, renamed or deleted is never served from there).
+        """
         if len(path_components) > 1:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            key = ROUTE_KEY.format(self.pk, hashlib.sha256(url_path.encode()).hexdigest())
+            remembered = cache.get(key)
+            if remembered is not None:
+                page = self._remembered_page(*remembered)
+                if page is not None and page.url_path == url_path:
+                    if not page.live:
+                        raise Http404
+                    return RouteResult(page)
             found = (
                 Page.objects.filter(
                     path__startswith=self.path,
                     depth=self.depth + len(path_components),
                     slug=path_components[-1],
-                    url_path=f"{self.url_path}{'/'.join(path_components)}/",
+                    url_path=url_path,
                 )
                 .only("id", "content_type_id")
                 .first()
@@ -46,11 +69,19 @@ class HomePage(Page):
                 and found.specific_class is not None
                 and found.specific_class.route is Page.route
             ):
+                cache.set(key, (found.pk, found.content_type_id), ROUTE_SECONDS)
                 page = found.specific
                 if not page.live:
                     raise Http404
                 return RouteResult(page)
         return super().route(request, path_components)
+
+    @staticmethod
+    def _remembered_page(page_id, content_type_id):
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None or model.route is not Page.route:
+            return None
+        return model.objects.filter(pk=page_id).first()
 
     def get_context(self, request, *args, **kwargs):
         from fiches.models import FicheIndexPage, FichePage, Theme
@@ -67,7 +98,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(ViewRestrictionShortcut, Page):
     body = RichTextField(_("contenu"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("body")]

@@ -1,15 +1,21 @@
-"""Printed handouts list structures and carry the site's branding: when either changes, the
-cached PDFs of every page are stale."""
+"""Cached values that pages are built from, dropped when their source changes: printed handouts
+(structures, branding) and the site's chrome (main sections, département name)."""
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from fiches.handouts import bump_generation
-from territories.models import StructurePage
+from fiches.models import FicheIndexPage
+from territories.models import DepartementPage, StructureIndexPage, StructurePage
 
+from .context_processors import forget_site_chrome
+from .middleware import forget_sites, is_cached_site_root
 from .models import SiteSettings
+
+SECTION_PAGES = (FicheIndexPage, StructureIndexPage, DepartementPage)
 
 
 @receiver(post_save, sender=SiteSettings)
@@ -29,3 +35,42 @@ def forget_public_access(sender, **kwargs):
 @receiver(post_save, sender=SiteSettings)
 def invalidate_handouts(sender, **kwargs):
     transaction.on_commit(bump_generation)
+
+
+def _forget_chrome_now_and_after_commit():
+    forget_site_chrome()
+    transaction.on_commit(forget_site_chrome)
+
+
+def _forget_sites_now_and_after_commit():
+    forget_sites()
+    transaction.on_commit(forget_sites)
+
+
+@receiver(post_save, sender=SiteSettings)
+def forget_chrome_of_settings(sender, **kwargs):
+    _forget_chrome_now_and_after_commit()
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def forget_chrome_of_sites(sender, **kwargs):
+    _forget_chrome_now_and_after_commit()
+    _forget_sites_now_and_after_commit()
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+@receiver(post_delete)
+def forget_chrome_of_sections(sender, **kwargs):
+    # A section renamed, published, unpublished, moved or deleted (post_page_move and
+    # post_delete name the generic class: the instance tells).
+    instance = kwargs.get("instance")
+    if issubclass(sender, SECTION_PAGES) or isinstance(instance, SECTION_PAGES):
+        _forget_chrome_now_and_after_commit()
+    # The cached sites carry their root page (see CachedSiteMiddleware), and its tree path.
+    if kwargs.get("signal") is post_page_move or (
+        isinstance(instance, Page) and is_cached_site_root(instance.pk)
+    ):
+        _forget_sites_now_and_after_commit()

@@ -36,6 +36,7 @@ from .geo import haversine_km, normalize_name, parse_point
 from .links import url_from_setting
 from .maps import map_data
 from .opening_hours import PARIS, Slot, Weekday, opening_status
+from .restrictions import ViewRestrictionShortcut
 
 PRO_PERMISSION = "territories.view_professional_content"
 
@@ -237,7 +238,7 @@ class CommuneAlias(models.Model):
 # --- Territory pages --------------------------------------------------------------------
 
 
-class DepartementPage(Page):
+class DepartementPage(ViewRestrictionShortcut, Page):
     """The département: root of the territoires d'action sociale."""
 
     code = models.CharField(
@@ -277,7 +278,7 @@ class DepartementPage(Page):
         return context
 
 
-class TerritoirePage(Page):
+class TerritoirePage(ViewRestrictionShortcut, Page):
     """A territoire d'action sociale (TAS): EPCI and/or communes chosen in the admin."""
 
     intro = RichTextField(_("présentation"), blank=True)
@@ -366,7 +367,7 @@ class Accessibility(models.TextChoices):
     NOT_ACCESSIBLE = "not_accessible", _("Non accessible")
 
 
-class StructureIndexPage(Page):
+class StructureIndexPage(ViewRestrictionShortcut, Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -450,7 +451,7 @@ class StructureQuerySet(PageQuerySet):
 StructureManager = PageManager.from_queryset(StructureQuerySet)
 
 
-class StructurePage(Verified, Page):
+class StructurePage(ViewRestrictionShortcut, Verified, Page):
     kind = models.CharField(_("type de structure"), max_length=20, choices=StructureKind.choices)
     description = models.TextField(_("présentation"), blank=True)
     address = models.CharField(_("adresse"), max_length=255, blank=True)

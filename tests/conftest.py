@@ -23,3 +23,13 @@ def _no_reference_index_updates():
 
     with reference_index_paused():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a database rolled back after a test must not be
+    described by what the cache kept of it (sites, navigation, routes, fragments)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
