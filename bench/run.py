@@ -12,7 +12,12 @@ runs only measure. Prints one line per page and size:
 
 Times are taken around the Django test client's request, in this process, with no network:
 the server-side cost of a page (routing, queries, templates). PostgreSQL is reached with
-PGHOST (default 127.0.0.1) and PGUSER (default postgres).
+PGHOST (default 127.0.0.1) and PGUSER (default postgres); the cache is Redis as in production
+(BENCH_REDIS_URL, default database 15, emptied first) when it answers, else in memory.
+
+Searches and listings keep what they find in the cache for a while (fiches/result_cache.py),
+so the figures above are those of a query asked again. The same pages are also measured with
+that cache turned off, the cost for the first agent to ask, as lines named `<name>_uncached`.
 """
 
 import os
@@ -113,9 +118,12 @@ def run_size(size):
         synthetic.build(size, out=lambda line: print(f"  {line}", file=sys.stderr))
         print(f"  jeu de {size} fiches construit en {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
-    from django.test import Client
+    from django.core.cache import cache
+    from django.test import Client, override_settings
 
     from territories.models import Commune
+
+    cache.clear()
 
     # A browser's user agent, so that each view is counted as a consultation, as in real use.
     client = Client(
@@ -143,6 +151,11 @@ def run_size(size):
     for name, urls in pages.items():
         p50, p95 = measure(client, urls)
         print(f"bench {name} {size} p50_ms={p50:.1f} p95_ms={p95:.1f}", flush=True)
+    with override_settings(FICHES_RESULTS_CACHE_SECONDS=0):
+        for name, urls in pages.items():
+            if name != "fiche_page":
+                p50, p95 = measure(client, urls)
+                print(f"bench {name}_uncached {size} p50_ms={p50:.1f} p95_ms={p95:.1f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -19,16 +19,19 @@ from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from territories.maps import map_data
 from territories.models import StructureKind, StructurePage, TerritoirePage
 
-from . import lookups  # noqa: F401 (registers the any_of lookup)
+from . import (
+    lookups,  # noqa: F401 (registers the any_of lookup)
+    result_cache,
+)
 from .commune_choice import chosen_commune, clean_text
-from .models import FicheKeyword, FichePage, FichePlace, Public, Theme
+from .models import STRUCTURE_CARD_FIELDS, FicheKeyword, FichePage, FichePlace, Public, Theme
 
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
@@ -183,6 +186,7 @@ class Browse:
         else:
             self.typed_commune, self.candidates = commune.name, []
         self.commune = commune
+        self.default_order_local = default_order_local
         base = FichePage.objects.live()
         for name, value in self.fixed.items():
             base = FIXED_FILTERS[name](base, value)
@@ -210,11 +214,26 @@ class Browse:
     def selected_filters(self):
         return {k: v for k, v in self.filterset.form.cleaned_data.items() if v not in (None, "", False)}
 
+    def _cache_key(self, part):
+        """The key of what this request finds (fiches.result_cache): its criteria, not its URL,
+        so that parameters in another order or a page number share it."""
+        return result_cache.key(
+            part,
+            self.query,
+            self.commune.pk if self.commune else None,
+            sorted((name, value.pk) for name, value in self.fixed.items()),
+            sorted((name, getattr(value, "pk", value)) for name, value in self.selected_filters().items()),
+            self.default_order_local,
+            get_language(),
+        )
+
     def ranked_ids(self):
-        """The ids of every result, in order, read in one query: the count, the page and the
-        facets all come from it, instead of each repeating the search."""
+        """The ids of every result, in order, read in one query (or from the cache): the count,
+        the page and the facets all come from it, instead of each repeating the search."""
         if not hasattr(self, "_ranked_ids"):
-            self._ranked_ids = list(self.results.values_list("pk", flat=True))
+            self._ranked_ids = result_cache.cached(
+                self._cache_key("ids"), lambda: list(self.results.values_list("pk", flat=True))
+            )
         return self._ranked_ids
 
     def page(self):
@@ -231,8 +250,10 @@ class Browse:
     def _results(self, fiches):
         by_fiche = {f.pk: [] for f in fiches}
         if self.commune is not None and fiches:
-            places = FichePlace.objects.filter(fiche_id__in=by_fiche, structure__live=True).select_related(
-                "structure__commune"
+            places = (
+                FichePlace.objects.filter(fiche_id__in=by_fiche, structure__live=True)
+                .select_related("structure__commune")
+                .only("fiche_id", *(f"structure__{name}" for name in STRUCTURE_CARD_FIELDS))
             )
             for place in places:
                 by_fiche[place.fiche_id].append(place.structure)
@@ -266,11 +287,35 @@ class Browse:
     def matching_structures(self, limit=5):
         if not self.query:
             return []
-        return list(StructurePage.objects.live().search(self.query, operator="and")[:limit])
+        ids = result_cache.cached(
+            result_cache.key("structures", self.query, limit, get_language()),
+            lambda: [s.pk for s in StructurePage.objects.live().search(self.query, operator="and")[:limit]],
+        )
+        by_id = StructurePage.objects.live().select_related("commune").in_bulk(ids)
+        return [by_id[pk] for pk in ids if pk in by_id]
 
     # -- Facets -------------------------------------------------------------------------
 
     def facets(self):
+        """Each facet with its options: label, count within the results, and the URL that
+        selects (or, when selected, removes) it. The counts are kept in the cache with the
+        results; the URLs are this request's."""
+        facets = result_cache.cached(self._cache_key("facets"), self._count_facets)
+        return [
+            {
+                **facet,
+                "options": [
+                    {
+                        **option,
+                        "url": self._url(**{facet["name"]: None if option["selected"] else option["value"]}),
+                    }
+                    for option in facet["options"]
+                ],
+            }
+            for facet in facets
+        ]
+
+    def _count_facets(self):
         ids = self.ranked_ids()
         if connection.vendor == "postgresql":
             ids = IdArray(ids)
@@ -284,8 +329,7 @@ class Browse:
             ),
             self._territory_facet(ids, selected.get("territoire")),
             self._kind_facet(ids, selected.get("type")),
-            self._boolean_facet("ouvert", _("Lieux"), _("Un lieu ouvert maintenant"), ids, selected),
-            self._boolean_facet("sans_rdv", None, _("Un lieu sans rendez-vous"), ids, selected),
+            *self._boolean_facets(ids, selected),
             # Frequent keywords help on a narrow result set; over thousands of results they
             # cost more than they tell.
             self._keyword_facet(ids, selected.get("mot_cle"))
@@ -305,13 +349,9 @@ class Browse:
         encoded = params.urlencode()
         return f"?{encoded}" if encoded else self.request.path
 
-    def _option(self, name, label, count, value, is_selected):
-        return {
-            "label": label,
-            "count": count,
-            "selected": is_selected,
-            "url": self._url(**{name: None if is_selected else value}),
-        }
+    @staticmethod
+    def _option(name, label, count, value, is_selected):
+        return {"label": str(label), "count": count, "value": value, "selected": is_selected}
 
     def _theme_facet(self, ids, current):
         through = FichePage.themes.through.objects.filter(**_among("fichepage_id", ids))
@@ -395,23 +435,27 @@ class Browse:
         ]
         return {"name": "type", "label": _("Type de lieu"), "options": options}
 
-    def _boolean_facet(self, name, label, option_label, ids, selected):
+    def _boolean_facets(self, ids, selected):
+        """ "Open now" and "walk-in", counted in one pass over the results' places."""
         structures = StructurePage.objects.live()
-        structures = structures.open_at() if name == "ouvert" else structures.with_walk_in_hours()
-        count = (
-            FichePlace.objects.filter(**_among("fiche_id", ids), structure__in=structures)
-            .values("fiche_id")
-            .distinct()
-            .count()
+        counts = FichePlace.objects.filter(**_among("fiche_id", ids)).aggregate(
+            ouvert=Count("fiche_id", distinct=True, filter=Q(structure__in=structures.open_at())),
+            sans_rdv=Count(
+                "fiche_id", distinct=True, filter=Q(structure__in=structures.with_walk_in_hours())
+            ),
         )
-        is_selected = bool(selected.get(name))
-        if not count and not is_selected:
-            return None
-        return {
-            "name": name,
-            "label": label,
-            "options": [self._option(name, option_label, count, "1", is_selected)],
-        }
+        facets = []
+        for name, label, option_label in (
+            ("ouvert", _("Lieux"), _("Un lieu ouvert maintenant")),
+            ("sans_rdv", None, _("Un lieu sans rendez-vous")),
+        ):
+            is_selected = bool(selected.get(name))
+            if counts[name] or is_selected:
+                option = self._option(name, option_label, counts[name], "1", is_selected)
+                facets.append({"name": name, "label": label, "options": [option]})
+            else:
+                facets.append(None)
+        return facets
 
     def _keyword_facet(self, ids, current):
         rows = (

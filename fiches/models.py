@@ -44,6 +44,7 @@ from territories.restrictions import ViewRestrictionShortcut
 
 from .blocks import FicheBodyBlock
 from .commune_choice import chosen_commune
+from .result_cache import forget_results
 
 PRO_PERMISSION = "fiches.view_professional_content"
 PLACES_SHOWN = 8  # on a fiche page, the nearest places first
@@ -59,6 +60,7 @@ STRUCTURE_CARD_FIELDS = (
     "phone",
     "latitude",
     "longitude",
+    "location_is_approximate",
     "commune__name",
 )
 
@@ -411,6 +413,7 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
         FicheCoveredCommune.objects.bulk_create(
             [FicheCoveredCommune(fiche=self, commune_id=i) for i in ids - existing]
         )
+        forget_results()  # bulk writes send no signal
 
     def covers(self, commune):
         if self.coverage_kind == CoverageKind.DEPARTEMENT:

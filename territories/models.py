@@ -35,7 +35,7 @@ from . import jsonld
 from .geo import haversine_km, normalize_name, parse_point
 from .links import url_from_setting
 from .maps import map_data
-from .opening_hours import PARIS, Slot, Weekday, opening_status
+from .opening_hours import PARIS, Slot, Weekday, choice_labels, opening_status
 from .restrictions import ViewRestrictionShortcut
 
 PRO_PERMISSION = "territories.view_professional_content"
@@ -641,19 +641,21 @@ class StructurePage(ViewRestrictionShortcut, Verified, Page):
 
     def weekly_hours(self):
         """[(weekday label, [slots])] for every day, in order, for display."""
+        labels = choice_labels(Weekday)
         by_day = {day: [] for day in Weekday.values}
         for slot in self.opening_slots.all():
             by_day[slot.weekday].append(slot)
-        return [(Weekday(day).label, sorted(s, key=lambda x: x.opens)) for day, s in by_day.items()]
+        return [(labels[day], sorted(s, key=lambda x: x.opens)) for day, s in by_day.items()]
 
     def hours_summary(self):
         """Compact weekly hours for print: consecutive days with the same slots share a line,
         e.g. ("lundi – vendredi", "08:30–12:00 · 14:00–17:00 (sur rendez-vous)")."""
+        access = choice_labels(SlotAccess)
         days = []
         for label, slots in self.weekly_hours():
             text = " · ".join(
                 f"{s.opens:%H:%M}–{s.closes:%H:%M}"
-                + ("" if s.access == SlotAccess.WALK_IN else f" ({SlotAccess(s.access).label})")
+                + ("" if s.access == SlotAccess.WALK_IN else f" ({access[s.access]})")
                 for s in slots
             )
             days.append((str(label), text))

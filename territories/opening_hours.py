@@ -4,14 +4,15 @@ Kept free of Django models so that the rules are read (and tested) in one place;
 hand in their slots as plain `Slot` tuples.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import models
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -24,6 +25,17 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, gettext_lazy("vendredi")
     SATURDAY = 5, gettext_lazy("samedi")
     SUNDAY = 6, gettext_lazy("dimanche")
+
+
+def choice_labels(choices):
+    """{value: label} of a choices class, in the active language, translated once per language
+    (maps and cards show the hours of dozens of places per page)."""
+    return _translated_labels(choices, get_language())
+
+
+@functools.lru_cache(maxsize=32)
+def _translated_labels(choices, language):
+    return {value: str(label) for value, label in choices.choices}
 
 
 _RANGE_RE = re.compile(r"^\s*(\d{1,2})[:hH](\d{2})\s*[-–à]\s*(\d{1,2})[:hH](\d{2})\s*$")

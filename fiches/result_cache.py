@@ -1,0 +1,75 @@
+"""The outcome of a search or a listing, kept in the cache for a short while.
+
+A search or a listing reads every matching fiche id in rank order, then counts each facet over
+them. At 100,000 fiches a broad query ("logement", a theme, a large commune) matches tens of
+thousands of fiches and costs hundreds of milliseconds, while the same queries, themes and
+communes are asked all day across the network. So what they find (the ids in order, the facet
+counts, the matching structures) is kept for `FICHES_RESULTS_CACHE_SECONDS` (15 minutes; 0
+turns it off) under a key made of everything it depends on:
+
+- the request's criteria (text, commune, facets, the listing's fixed facet) and the language;
+- the quarter hour, for "open now" (opening hours change on the quarter hour in practice);
+- a generation number, incremented whenever a page is saved, moved or deleted, a theme, a
+  public or a keyword changes, or a fiche's covered communes are recomputed
+  (fiches.signal_handlers): a published change shows in the next search, never 15 minutes
+  later.
+
+The page of results itself (titles, summaries, places, distances) is always read afresh.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+GENERATION_KEY = "fiches:results-generation"
+KEY_PREFIX = "fiches:results:"
+DEFAULT_SECONDS = 15 * 60
+SLOT_MINUTES = 15
+
+
+def seconds():
+    return getattr(settings, "FICHES_RESULTS_CACHE_SECONDS", DEFAULT_SECONDS)
+
+
+def generation():
+    return cache.get_or_set(GENERATION_KEY, 1, None)
+
+
+def bump_generation():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not in the cache (evicted, or never read): any new value will do
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def forget_results(**kwargs):
+    """Signal handler: results computed before a change are not read again. Now, so that this
+    request (and a test without commit) sees the change, and again after the commit, in case
+    another process cached results from the old data meanwhile."""
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+def time_slot(now=None):
+    now = timezone.localtime(now)
+    return now.strftime("%Y%m%d%H") + f"{now.minute // SLOT_MINUTES:d}"
+
+
+def key(*criteria):
+    """A cache key for results found with `criteria` (any repr-able values)."""
+    digest = hashlib.sha256(repr((generation(), time_slot(), *criteria)).encode()).hexdigest()
+    return KEY_PREFIX + digest
+
+
+def cached(cache_key, compute):
+    """`compute()`, or what it gave for the same key earlier."""
+    if not seconds():
+        return compute()
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, seconds())
+    return value

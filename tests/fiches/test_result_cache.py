@@ -1,0 +1,103 @@
+"""What a search or a listing found is kept in the cache (fiches/result_cache.py): asked again,
+it costs less; after any published change, it is found again from the data."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from fiches import result_cache
+from fiches.models import CoverageKind, Theme
+from tests import builders
+
+pytestmark = pytest.mark.django_db
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def found(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return [r.fiche.title for r in response.context["page_obj"].results]
+
+
+def facet_labels(client, url, name):
+    facets = {f["name"]: f for f in client.get(url).context["facets"]}
+    return [(o["label"], o["count"]) for o in facets[name]["options"]]
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_a_search_asked_again_is_read_from_the_cache(client, world, settings):
+    builders.fiche(world["fiche_index"], "Aide alimentaire d’urgence")
+    url = "/recherche/?q=alimentaire"
+    client.get("/recherche/?q=logement")  # what any first request costs (settings, session)
+    first = queries(client, url)
+    again = queries(client, url)
+    assert again < first
+    # And with the cache turned off, every request searches again.
+    settings.FICHES_RESULTS_CACHE_SECONDS = 0
+    assert queries(client, url) == queries(client, url) > again
+
+
+def test_a_fiche_published_or_unpublished_shows_in_the_next_search(client, world):
+    builders.fiche(world["fiche_index"], "Aide alimentaire d’urgence")
+    url = "/recherche/?q=alimentaire"
+    assert found(client, url) == ["Aide alimentaire d’urgence"]
+
+    other = builders.fiche(world["fiche_index"], "Colis alimentaire du CCAS")
+    assert sorted(found(client, url)) == ["Aide alimentaire d’urgence", "Colis alimentaire du CCAS"]
+
+    other.unpublish()
+    assert found(client, url) == ["Aide alimentaire d’urgence"]
+
+
+def test_a_renamed_theme_shows_its_new_name_in_the_facets(client, world):
+    theme = Theme.objects.create(name="Alimentation", slug="alimentation")
+    fiche = builders.fiche(world["fiche_index"], "Aide alimentaire d’urgence")
+    fiche.themes = [theme]
+    fiche.save_revision().publish()
+    url = "/recherche/?q=alimentaire"
+    assert facet_labels(client, url, "theme") == [("Alimentation", 1)]
+
+    theme.name = "Se nourrir"
+    theme.save()
+    assert facet_labels(client, url, "theme") == [("Se nourrir", 1)]
+
+
+def test_a_territory_that_grows_brings_its_fiches_to_its_new_communes(
+    client, world, django_capture_on_commit_callbacks
+):
+    tas = builders.territory(world["departement"], "Autunois", communes=[world["autun"]])
+    builders.fiche(
+        world["fiche_index"],
+        "Transport solidaire de l’Autunois",
+        coverage=CoverageKind.TERRITORIES,
+        coverage_territories=[tas],
+    )
+    macon = f"/communes/{world['macon'].insee_code}/"
+    assert found(client, macon) == []
+
+    tas.communes = [world["autun"], world["macon"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        tas.save_revision().publish()  # the fiches' communes are recomputed after the commit
+    assert found(client, macon) == ["Transport solidaire de l’Autunois"]
+
+
+def test_open_now_counts_are_kept_for_a_quarter_hour_at_most():
+    at = datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)
+    assert result_cache.time_slot(at) == result_cache.time_slot(at.replace(minute=14, second=59))
+    assert result_cache.time_slot(at) != result_cache.time_slot(at.replace(minute=15))
+    assert result_cache.time_slot(at) != result_cache.time_slot(at.replace(day=25))
+
+
+def test_parameters_in_another_order_or_another_page_share_the_results(client, world):
+    for n in range(25):
+        builders.fiche(world["fiche_index"], f"Aide alimentaire n° {n:02d}")
+    first = queries(client, "/recherche/?q=alimentaire&page=1")
+    assert queries(client, "/recherche/?page=2&q=alimentaire") < first
