@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
@@ -214,11 +215,11 @@ class Browse:
     def selected_filters(self):
         return {k: v for k, v in self.filterset.form.cleaned_data.items() if v not in (None, "", False)}
 
-    def _cache_key(self, part):
-        """The key of what this request finds (fiches.result_cache): its criteria, not its URL,
-        so that parameters in another order or a page number share it."""
-        return result_cache.key(
-            part,
+    @cached_property
+    def _cache_key(self):
+        """Keys of what this request finds (fiches.result_cache): made of its criteria, not its
+        URL, so that parameters in another order or another page number share them."""
+        return result_cache.Keys(
             self.query,
             self.commune.pk if self.commune else None,
             sorted((name, value.pk) for name, value in self.fixed.items()),
@@ -288,7 +289,7 @@ class Browse:
         if not self.query:
             return []
         ids = result_cache.cached(
-            result_cache.key("structures", self.query, limit, get_language()),
+            self._cache_key("structures", limit),
             lambda: [s.pk for s in StructurePage.objects.live().search(self.query, operator="and")[:limit]],
         )
         by_id = StructurePage.objects.live().select_related("commune").in_bulk(ids)
@@ -350,7 +351,7 @@ class Browse:
         return f"?{encoded}" if encoded else self.request.path
 
     @staticmethod
-    def _option(name, label, count, value, is_selected):
+    def _option(label, count, value, is_selected):
         return {"label": str(label), "count": count, "value": value, "selected": is_selected}
 
     def _theme_facet(self, ids, current):
@@ -382,9 +383,7 @@ class Browse:
             children = Theme.objects.filter(pk__in=set(counts) - {category.pk}).order_by("sort_order", "name")
             themes = [category, *children]
         options = [
-            self._option(
-                "theme", t.name, counts.get(t.pk, 0), t.slug, current is not None and t.pk == current.pk
-            )
+            self._option(t.name, counts.get(t.pk, 0), t.slug, current is not None and t.pk == current.pk)
             for t in themes
         ]
         return {"name": "theme", "label": _("Thème"), "options": options}
@@ -399,7 +398,7 @@ class Browse:
         current = self.selected_filters().get(name)
         items = objects.filter(pk__in=counts).order_by("sort_order", "name")
         options = [
-            self._option(name, i.name, counts[i.pk], i.slug, current is not None and current.pk == i.pk)
+            self._option(i.name, counts[i.pk], i.slug, current is not None and current.pk == i.pk)
             for i in items
         ]
         return {"name": name, "label": label, "options": options}
@@ -412,7 +411,6 @@ class Browse:
             if count:
                 options.append(
                     self._option(
-                        "territoire",
                         territory.title,
                         count,
                         territory.slug,
@@ -430,7 +428,7 @@ class Browse:
         )
         labels = dict(StructureKind.choices)
         options = [
-            self._option("type", labels.get(kind, kind), n, kind, kind == current)
+            self._option(labels.get(kind, kind), n, kind, kind == current)
             for kind, n in sorted(counts, key=lambda row: str(labels.get(row[0], row[0])))
         ]
         return {"name": "type", "label": _("Type de lieu"), "options": options}
@@ -451,7 +449,7 @@ class Browse:
         ):
             is_selected = bool(selected.get(name))
             if counts[name] or is_selected:
-                option = self._option(name, option_label, counts[name], "1", is_selected)
+                option = self._option(option_label, counts[name], "1", is_selected)
                 facets.append({"name": name, "label": label, "options": [option]})
             else:
                 facets.append(None)
@@ -466,7 +464,6 @@ class Browse:
         )
         options = [
             self._option(
-                "mot_cle",
                 r["tag__name"],
                 r["n"],
                 r["tag__slug"],

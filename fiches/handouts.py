@@ -28,12 +28,14 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from territories.caching import Generation
 from territories.links import url_from_setting
 
 # The base URL WeasyPrint resolves relative URLs against; it is never contacted.
 INTERNAL_BASE_URL = "http://reperes.internal/"
 CACHE_SECONDS = 24 * 3600
-GENERATION_KEY = "handouts:generation"
+# Bumped when a structure or the site settings change: fiche handouts list places.
+GENERATION = Generation("handouts:generation")
 PLACES_ON_HANDOUT = 3
 
 
@@ -337,18 +339,6 @@ def fit_to_one_page(handout, branding):
 # --- Cache ------------------------------------------------------------------------------
 
 
-def generation():
-    """Bumped when a structure or the site settings change: fiche handouts list places."""
-    return cache.get_or_set(GENERATION_KEY, 1, None)
-
-
-def bump_generation():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
-
-
 def cache_key(page, commune, include_pro):
     parts = [
         page.pk,
@@ -356,7 +346,7 @@ def cache_key(page, commune, include_pro):
         commune.insee_code if commune else "-",
         int(bool(include_pro)),
         timezone.localdate().isoformat(),
-        generation(),
+        GENERATION.current(),
     ]
     return "handout:" + ":".join(map(str, parts))
 

@@ -21,10 +21,11 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
-GENERATION_KEY = "fiches:results-generation"
+from territories.caching import Generation
+
+GENERATION = Generation("fiches:results-generation")
 KEY_PREFIX = "fiches:results:"
 DEFAULT_SECONDS = 15 * 60
 SLOT_MINUTES = 15
@@ -34,23 +35,8 @@ def seconds():
     return getattr(settings, "FICHES_RESULTS_CACHE_SECONDS", DEFAULT_SECONDS)
 
 
-def generation():
-    return cache.get_or_set(GENERATION_KEY, 1, None)
-
-
-def bump_generation():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not in the cache (evicted, or never read): any new value will do
-        cache.set(GENERATION_KEY, 2, None)
-
-
-def forget_results(**kwargs):
-    """Signal handler: results computed before a change are not read again. Now, so that this
-    request (and a test without commit) sees the change, and again after the commit, in case
-    another process cached results from the old data meanwhile."""
-    bump_generation()
-    transaction.on_commit(bump_generation)
+# Signal handler: results computed before a change are never read again.
+forget_results = GENERATION.bump_now_and_after_commit
 
 
 def time_slot(now=None):
@@ -58,10 +44,16 @@ def time_slot(now=None):
     return now.strftime("%Y%m%d%H") + f"{now.minute // SLOT_MINUTES:d}"
 
 
-def key(*criteria):
-    """A cache key for results found with `criteria` (any repr-able values)."""
-    digest = hashlib.sha256(repr((generation(), time_slot(), *criteria)).encode()).hexdigest()
-    return KEY_PREFIX + digest
+class Keys:
+    """Cache keys for what one request finds: the generation and the quarter hour are read
+    once, then every key adds its own criteria (any repr-able values). The query text goes
+    into a hash, never into the cache in clear."""
+
+    def __init__(self, *criteria):
+        self.criteria = (GENERATION.current(), time_slot(), *criteria)
+
+    def __call__(self, *more):
+        return KEY_PREFIX + hashlib.sha256(repr((*self.criteria, *more)).encode()).hexdigest()
 
 
 def cached(cache_key, compute):

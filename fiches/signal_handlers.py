@@ -6,7 +6,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from taggit.models import Tag
 from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, post_page_move
 
 from territories.models import TerritoirePage
 
@@ -29,17 +29,16 @@ def refresh_fiches_of_territory(sender, instance, **kwargs):
 @receiver(post_save)
 @receiver(post_delete)
 def forget_results_of_pages(sender, instance, **kwargs):
-    # Any page: fiches, their places (structures), the territories they cover. Saving a
-    # subclass sends the signal with the subclass as sender, hence no sender here.
+    # Any page: fiches, their places (structures), the territories they cover; publishing and
+    # unpublishing save the page. Saving a subclass sends the signal with the subclass as
+    # sender, hence no sender here.
     if isinstance(instance, Page):
         forget_results()
 
 
-@receiver(page_published)
-@receiver(page_unpublished)
 @receiver(post_page_move)
-def forget_results_of_publication(sender, **kwargs):
-    forget_results()
+def forget_results_of_moves(sender, **kwargs):
+    forget_results()  # a move rewrites paths with queryset updates: no post_save
 
 
 @receiver(post_save, sender=Theme)

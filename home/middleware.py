@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from wagtail.models import Site
 
+from territories.caching import kept_fact
+
 from .models import SiteSettings
 
 # Always reachable, whatever the public access setting: signing in, the admin (which has its
@@ -21,11 +23,7 @@ MAX_CACHED_HOSTS = 20
 def any_private_site():
     """One cache read per request in the usual case (every site public); the cache entry is
     dropped whenever site settings are saved (home.signal_handlers)."""
-    value = cache.get(PRIVATE_SITES_KEY)
-    if value is None:
-        value = SiteSettings.objects.filter(public_access=False).exists()
-        cache.set(PRIVATE_SITES_KEY, value, None)
-    return value
+    return kept_fact(PRIVATE_SITES_KEY, SiteSettings.objects.filter(public_access=False).exists)
 
 
 class PublicAccessMiddleware:

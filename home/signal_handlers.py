@@ -1,5 +1,6 @@
 """Cached values that pages are built from, dropped when their source changes: printed handouts
-(structures, branding) and the site's chrome (main sections, département name)."""
+(structures, branding), "is any site private", the sites with their root page, and the site's
+chrome (main sections, département name). See the README, "Caches"."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -7,12 +8,13 @@ from django.dispatch import receiver
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from fiches.handouts import bump_generation
+from fiches.handouts import GENERATION as HANDOUT_GENERATION
 from fiches.models import FicheIndexPage
+from territories.caching import forget, now_and_after_commit
 from territories.models import DepartementPage, StructureIndexPage, StructurePage
 
 from .context_processors import forget_site_chrome
-from .middleware import forget_sites, is_cached_site_root
+from .middleware import PRIVATE_SITES_KEY, forget_sites, is_cached_site_root
 from .models import SiteSettings
 
 SECTION_PAGES = (FicheIndexPage, StructureIndexPage, DepartementPage)
@@ -20,43 +22,26 @@ SECTION_PAGES = (FicheIndexPage, StructureIndexPage, DepartementPage)
 
 @receiver(post_save, sender=SiteSettings)
 def forget_public_access(sender, **kwargs):
-    from django.core.cache import cache
-
-    from .middleware import PRIVATE_SITES_KEY
-
-    # Now, so this request sees the change; and again after the commit, in case another
-    # process read the old value into the cache meanwhile.
-    cache.delete(PRIVATE_SITES_KEY)
-    transaction.on_commit(lambda: cache.delete(PRIVATE_SITES_KEY))
+    forget(PRIVATE_SITES_KEY)
 
 
 @receiver(page_published, sender=StructurePage)
 @receiver(page_unpublished, sender=StructurePage)
 @receiver(post_save, sender=SiteSettings)
 def invalidate_handouts(sender, **kwargs):
-    transaction.on_commit(bump_generation)
-
-
-def _forget_chrome_now_and_after_commit():
-    forget_site_chrome()
-    transaction.on_commit(forget_site_chrome)
-
-
-def _forget_sites_now_and_after_commit():
-    forget_sites()
-    transaction.on_commit(forget_sites)
+    transaction.on_commit(HANDOUT_GENERATION.bump)
 
 
 @receiver(post_save, sender=SiteSettings)
 def forget_chrome_of_settings(sender, **kwargs):
-    _forget_chrome_now_and_after_commit()
+    now_and_after_commit(forget_site_chrome)
 
 
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 def forget_chrome_of_sites(sender, **kwargs):
-    _forget_chrome_now_and_after_commit()
-    _forget_sites_now_and_after_commit()
+    now_and_after_commit(forget_site_chrome)
+    now_and_after_commit(forget_sites)
 
 
 @receiver(page_published)
@@ -68,9 +53,9 @@ def forget_chrome_of_sections(sender, **kwargs):
     # post_delete name the generic class: the instance tells).
     instance = kwargs.get("instance")
     if issubclass(sender, SECTION_PAGES) or isinstance(instance, SECTION_PAGES):
-        _forget_chrome_now_and_after_commit()
+        now_and_after_commit(forget_site_chrome)
     # The cached sites carry their root page (see CachedSiteMiddleware), and its tree path.
     if kwargs.get("signal") is post_page_move or (
         isinstance(instance, Page) and is_cached_site_root(instance.pk)
     ):
-        _forget_sites_now_and_after_commit()
+        now_and_after_commit(forget_sites)
