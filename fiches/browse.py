@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
@@ -30,6 +30,7 @@ from territories.models import StructureKind, StructurePage, TerritoirePage
 from . import (
     lookups,  # noqa: F401 (registers the any_of lookup)
     result_cache,
+    search_table,
 )
 from .commune_choice import chosen_commune, clean_text
 from .models import STRUCTURE_CARD_FIELDS, FicheKeyword, FichePage, FichePlace, Public, Theme
@@ -232,10 +233,101 @@ class Browse:
         """The ids of every result, in order, read in one query (or from the cache): the count,
         the page and the facets all come from it, instead of each repeating the search."""
         if not hasattr(self, "_ranked_ids"):
-            self._ranked_ids = result_cache.cached(
-                self._cache_key("ids"), lambda: list(self.results.values_list("pk", flat=True))
-            )
+            if search_table.enabled():
+                self._ranked_ids = self._found().ids
+            else:
+                self._ranked_ids = result_cache.cached(
+                    self._cache_key("ids"), lambda: list(self.results.values_list("pk", flat=True))
+                )
         return self._ranked_ids
+
+    # -- PostgreSQL: the search table (fiches.search_table) ------------------------------
+
+    def _found(self):
+        """On PostgreSQL, the ids and, for a search or a listing that shows facets, every facet
+        count, in one query over the search table (or from the cache)."""
+        if not hasattr(self, "_found_value"):
+            with_counts = self.active
+            self._found_value = result_cache.cached(
+                self._cache_key("found", with_counts), lambda: self._find(with_counts)
+            )
+        return self._found_value
+
+    def _find(self, with_counts):
+        conditions, params = [], {}
+
+        def add(sql, value):
+            name = f"p{len(params)}"
+            params[name] = value
+            conditions.append(sql.replace("%s", f"%({name})s"))
+
+        criteria = {**self.selected_filters(), **self.fixed}
+        if self.commune is not None:
+            add("(departement_wide OR communes @> ARRAY[%s]::int[])", self.commune.pk)
+        for name, value in criteria.items():
+            if name == "theme":
+                add("themes @> ARRAY[%s]::int[]", value.pk)
+            elif name == "public":
+                add("publics @> ARRAY[%s]::int[]", value.pk)
+            elif name == "mot_cle":
+                add("keywords @> ARRAY[%s]::int[]", value.pk)
+            elif name == "territoire":
+                add(
+                    f"(departement_wide OR {search_table.among('communes', '%s')})",
+                    self._territory_communes()[value.pk],
+                )
+            elif name == "type":
+                add("kinds @> ARRAY[%s]::text[]", value)
+            elif name == "ouvert":
+                add(search_table.among("places", "%s"), self._structure_ids("open"))
+            elif name == "sans_rdv":
+                conditions.append("walk_in")
+        if self.query:
+            order = "rank"
+        elif self.default_order_local or self.commune is not None:
+            order = "local"
+        else:
+            order = "title"
+        facets = None
+        if with_counts:
+            facets = {
+                "territories": self._territory_communes(),
+                "open": self._structure_ids("open"),
+                "keyword_limit": FACET_IDS_LIMIT,
+            }
+        config = settings.WAGTAILSEARCH_BACKENDS["default"].get("SEARCH_CONFIG") or "french_unaccent"
+        return search_table.find(conditions, params, order, self.query, config, facets)
+
+    def _territory_communes(self):
+        """{territory id: [commune ids]} of the live territories, kept with the results."""
+        return self._once(
+            "territories",
+            lambda: result_cache.cached(
+                result_cache.Keys("territory-communes")(),
+                lambda: {
+                    t.pk: list(t.covered_communes().values_list("pk", flat=True))
+                    for t in TerritoirePage.objects.live()
+                },
+            ),
+        )
+
+    def _structure_ids(self, which):
+        """Ids of the live structures open now ("open", for the quarter hour) or with walk-in
+        hours ("walk_in"), kept with the results."""
+        structures = StructurePage.objects.live()
+        query = structures.open_at() if which == "open" else structures.with_walk_in_hours()
+        return self._once(
+            which,
+            lambda: result_cache.cached(
+                result_cache.Keys("structures", which)(), lambda: list(query.values_list("pk", flat=True))
+            ),
+        )
+
+    def _once(self, name, compute):
+        memo = self.__dict__.setdefault("_memo", {})
+        if name not in memo:
+            memo[name] = compute()
+        return memo[name]
 
     def page(self):
         raw = self.request.GET.get("page")
@@ -317,23 +409,17 @@ class Browse:
         ]
 
     def _count_facets(self):
-        ids = self.ranked_ids()
-        if connection.vendor == "postgresql":
-            ids = IdArray(ids)
-        elif len(ids) > FACET_IDS_LIMIT:
-            ids = self.ids.order_by().values("pk")
+        counts = self._found().counts if search_table.enabled() else self._counts_from_tables()
         selected = self.selected_filters()
         facets = [
-            self._theme_facet(ids, selected.get("theme")),
-            self._model_facet(
-                "public", _("Public"), ids, FichePage.publics.through, "public_id", Public.objects
-            ),
-            self._territory_facet(ids, selected.get("territoire")),
-            self._kind_facet(ids, selected.get("type")),
-            *self._boolean_facets(ids, selected),
+            self._theme_facet(counts.get("theme", {}), selected.get("theme")),
+            self._public_facet(counts.get("public", {}), selected.get("public")),
+            self._territory_facet(counts.get("territoire", {}), selected.get("territoire")),
+            self._kind_facet(counts.get("type", {}), selected.get("type")),
+            *self._boolean_facets(counts, selected),
             # Frequent keywords help on a narrow result set; over thousands of results they
             # cost more than they tell.
-            self._keyword_facet(ids, selected.get("mot_cle"))
+            self._keyword_facet(counts.get("mot_cle", {}), selected.get("mot_cle"))
             if len(self.ranked_ids()) <= FACET_IDS_LIMIT
             else None,
         ]
@@ -354,122 +440,133 @@ class Browse:
     def _option(label, count, value, is_selected):
         return {"label": str(label), "count": count, "value": value, "selected": is_selected}
 
-    def _theme_facet(self, ids, current):
-        through = FichePage.themes.through.objects.filter(**_among("fichepage_id", ids))
-        if current is None:
-            counts = dict(
-                through.annotate(category=Coalesce("theme__parent_id", "theme_id"))
-                .values("category")
-                .annotate(n=Count("fichepage_id", distinct=True))
-                .values_list("category", "n")
+    # Counting, on SQLite (PostgreSQL counts in the search table): {facet: {value: n}}, the
+    # values as strings, as the search table gives them.
+
+    def _counts_from_tables(self):
+        ids = self.ranked_ids()
+        if len(ids) > FACET_IDS_LIMIT:
+            ids = self.ids.order_by().values("pk")
+        themes = FichePage.themes.through.objects.filter(fichepage_id__in=ids)
+        counts = {
+            "theme": {
+                **self._grouped(
+                    themes.annotate(t=Coalesce("theme__parent_id", "theme_id")), "t", "fichepage_id"
+                ),
+                **self._grouped(themes.filter(theme__parent__isnull=False), "theme_id", "fichepage_id"),
+            },
+            "public": self._grouped(
+                FichePage.publics.through.objects.filter(fichepage_id__in=ids), "public_id", "fichepage_id"
+            ),
+            "type": self._grouped(
+                FichePlace.objects.filter(fiche_id__in=ids, structure__live=True),
+                "structure__kind",
+                "fiche_id",
+            ),
+            "mot_cle": self._grouped(
+                FicheKeyword.objects.filter(content_object_id__in=ids), "tag_id", "content_object_id"
             )
-            themes = Theme.objects.filter(pk__in=counts).order_by("sort_order", "name")
+            if len(self.ranked_ids()) <= FACET_IDS_LIMIT
+            else {},
+        }
+        fiches = FichePage.objects.filter(pk__in=ids)
+        counts["territoire"] = {
+            str(pk): n
+            for pk, communes in self._territory_communes().items()
+            if (n := fiches.in_territory(communes).count())
+        }
+        places = FichePlace.objects.filter(fiche_id__in=ids)
+        counts.update(
+            places.aggregate(
+                ouvert=Count(
+                    "fiche_id", distinct=True, filter=Q(structure_id__in=self._structure_ids("open"))
+                ),
+                sans_rdv=Count(
+                    "fiche_id", distinct=True, filter=Q(structure_id__in=self._structure_ids("walk_in"))
+                ),
+            )
+        )
+        return counts
+
+    @staticmethod
+    def _grouped(queryset, key, fiche):
+        rows = queryset.values(key).annotate(n=Count(fiche, distinct=True)).values_list(key, "n")
+        return {str(value): n for value, n in rows if n}
+
+    # Presenting: label, count, value and whether it is selected, for each option.
+
+    @staticmethod
+    def _option(label, count, value, is_selected):
+        return {"label": str(label), "count": count, "value": value, "selected": is_selected}
+
+    def _theme_facet(self, counts, current):
+        if current is None:
+            themes = Theme.objects.filter(parent=None, pk__in=[int(k) for k in counts]).order_by(
+                "sort_order", "name"
+            )
         else:
             # A category or one of its thématiques is chosen: the category, then its
             # thématiques, each with its count within the results.
             category = current if current.parent_id is None else current.parent
-            counts = dict(
-                through.filter(theme__parent=category)
-                .values("theme_id")
-                .annotate(n=Count("fichepage_id", distinct=True))
-                .values_list("theme_id", "n")
-            )
-            counts[category.pk] = (
-                through.filter(Q(theme=category) | Q(theme__parent=category))
-                .values("fichepage_id")
-                .distinct()
-                .count()
-            )
-            children = Theme.objects.filter(pk__in=set(counts) - {category.pk}).order_by("sort_order", "name")
-            themes = [category, *children]
+            children = Theme.objects.filter(parent=category, pk__in=[int(k) for k in counts])
+            themes = [category, *children.order_by("sort_order", "name")]
         options = [
-            self._option(t.name, counts.get(t.pk, 0), t.slug, current is not None and t.pk == current.pk)
+            self._option(t.name, counts.get(str(t.pk), 0), t.slug, current is not None and t.pk == current.pk)
             for t in themes
         ]
         return {"name": "theme", "label": _("Thème"), "options": options}
 
-    def _model_facet(self, name, label, ids, through_model, key, objects):
-        counts = dict(
-            through_model.objects.filter(**_among("fichepage_id", ids))
-            .values(key)
-            .annotate(n=Count("fichepage_id", distinct=True))
-            .values_list(key, "n")
-        )
-        current = self.selected_filters().get(name)
-        items = objects.filter(pk__in=counts).order_by("sort_order", "name")
+    def _public_facet(self, counts, current):
+        publics = Public.objects.filter(pk__in=[int(k) for k in counts]).order_by("sort_order", "name")
         options = [
-            self._option(i.name, counts[i.pk], i.slug, current is not None and current.pk == i.pk)
-            for i in items
+            self._option(p.name, counts[str(p.pk)], p.slug, current is not None and current.pk == p.pk)
+            for p in publics
         ]
-        return {"name": name, "label": label, "options": options}
+        return {"name": "public", "label": _("Public"), "options": options}
 
-    def _territory_facet(self, ids, current):
-        fiches = FichePage.objects.filter(**_among("pk", ids))
-        options = []
-        for territory in TerritoirePage.objects.live().order_by("title"):
-            count = fiches.in_territory(territory.covered_communes()).count()
-            if count:
-                options.append(
-                    self._option(
-                        territory.title,
-                        count,
-                        territory.slug,
-                        current is not None and current.pk == territory.pk,
-                    )
-                )
+    def _territory_facet(self, counts, current):
+        territories = TerritoirePage.objects.live().filter(pk__in=[int(k) for k in counts]).order_by("title")
+        options = [
+            self._option(t.title, counts[str(t.pk)], t.slug, current is not None and current.pk == t.pk)
+            for t in territories
+        ]
         return {"name": "territoire", "label": _("Territoire"), "options": options}
 
-    def _kind_facet(self, ids, current):
-        counts = (
-            FichePlace.objects.filter(**_among("fiche_id", ids), structure__live=True)
-            .values("structure__kind")
-            .annotate(n=Count("fiche_id", distinct=True))
-            .values_list("structure__kind", "n")
-        )
+    def _kind_facet(self, counts, current):
         labels = dict(StructureKind.choices)
         options = [
             self._option(labels.get(kind, kind), n, kind, kind == current)
-            for kind, n in sorted(counts, key=lambda row: str(labels.get(row[0], row[0])))
+            for kind, n in sorted(counts.items(), key=lambda row: str(labels.get(row[0], row[0])))
         ]
         return {"name": "type", "label": _("Type de lieu"), "options": options}
 
-    def _boolean_facets(self, ids, selected):
-        """ "Open now" and "walk-in", counted in one pass over the results' places."""
-        structures = StructurePage.objects.live()
-        counts = FichePlace.objects.filter(**_among("fiche_id", ids)).aggregate(
-            ouvert=Count("fiche_id", distinct=True, filter=Q(structure__in=structures.open_at())),
-            sans_rdv=Count(
-                "fiche_id", distinct=True, filter=Q(structure__in=structures.with_walk_in_hours())
-            ),
-        )
+    def _boolean_facets(self, counts, selected):
+        """ "Open now" and "walk-in"."""
         facets = []
         for name, label, option_label in (
             ("ouvert", _("Lieux"), _("Un lieu ouvert maintenant")),
             ("sans_rdv", None, _("Un lieu sans rendez-vous")),
         ):
             is_selected = bool(selected.get(name))
-            if counts[name] or is_selected:
-                option = self._option(option_label, counts[name], "1", is_selected)
-                facets.append({"name": name, "label": label, "options": [option]})
+            n = counts.get(name) or 0
+            if n or is_selected:
+                facets.append(
+                    {
+                        "name": name,
+                        "label": label,
+                        "options": [self._option(option_label, n, "1", is_selected)],
+                    }
+                )
             else:
                 facets.append(None)
         return facets
 
-    def _keyword_facet(self, ids, current):
-        rows = (
-            FicheKeyword.objects.filter(**_among("content_object_id", ids))
-            .values("tag_id", "tag__name", "tag__slug")
-            .annotate(n=Count("content_object_id", distinct=True))
-            .order_by("-n", "tag__name")[:KEYWORDS_SHOWN]
-        )
+    def _keyword_facet(self, counts, current):
+        tags = Tag.objects.filter(pk__in=[int(k) for k in counts])
+        ranked = sorted(tags, key=lambda t: (-counts[str(t.pk)], t.name))[:KEYWORDS_SHOWN]
         options = [
-            self._option(
-                r["tag__name"],
-                r["n"],
-                r["tag__slug"],
-                current is not None and current.pk == r["tag_id"],
-            )
-            for r in rows
+            self._option(t.name, counts[str(t.pk)], t.slug, current is not None and current.pk == t.pk)
+            for t in ranked
         ]
         return {"name": "mot_cle", "label": _("Mots-clés fréquents"), "options": options}
 

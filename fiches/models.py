@@ -42,6 +42,7 @@ from territories.models import (  # noqa: F401 (add_months and ReviewInterval re
 )
 from territories.restrictions import ViewRestrictionShortcut
 
+from . import search_table
 from .blocks import FicheBodyBlock
 from .commune_choice import chosen_commune
 from .result_cache import forget_results
@@ -387,6 +388,10 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
         # columns (update_fields) and must not change what the live version covers.
         if kwargs.get("update_fields") is None:
             self.refresh_covered_communes()
+        else:
+            # Here, not in a post_save handler: the themes, publics, keywords and places of a
+            # ClusterableModel are written after post_save is sent.
+            search_table.refresh_now_and_after_commit([self.pk])
         return result
 
     # -- Coverage ------------------------------------------------------------------------
@@ -413,6 +418,7 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
         FicheCoveredCommune.objects.bulk_create(
             [FicheCoveredCommune(fiche=self, commune_id=i) for i in ids - existing]
         )
+        search_table.refresh_now_and_after_commit([self.pk])
         forget_results()  # bulk writes send no signal
 
     def covers(self, commune):

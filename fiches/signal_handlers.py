@@ -1,16 +1,18 @@
-"""Keep the derived coverage of fiches right when a territory's composition changes, and the
-cached results of searches and listings (fiches.result_cache) from outliving a change."""
+"""Keep the derived coverage of fiches right when a territory's composition changes, the search
+table (fiches.search_table) right when what it copies changes, and the cached results of
+searches and listings (fiches.result_cache) from outliving a change."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag
 from wagtail.models import Page
 from wagtail.signals import page_published, post_page_move
 
-from territories.models import TerritoirePage
+from territories.models import StructurePage, TerritoirePage
 
-from .models import CoverageKind, FichePage, Public, Theme
+from . import search_table
+from .models import CoverageKind, FicheKeyword, FichePage, FichePlace, Public, Theme
 from .result_cache import forget_results
 
 
@@ -49,3 +51,48 @@ def forget_results_of_moves(sender, **kwargs):
 @receiver(post_delete, sender=Tag)
 def forget_results_of_taxonomy(sender, **kwargs):
     forget_results()
+
+
+# --- The search table ---------------------------------------------------------------------
+# A fiche's own saves refresh its row (FichePage.save); these cover the other ways it changes.
+
+
+def _fiches_of(instance):
+    """Ids of the live fiches whose row copies something of `instance`."""
+    if isinstance(instance, Page):
+        if instance.specific_class is FichePage:
+            return [instance.pk]  # saved as a plain Page, e.g. by PageQuerySet.unpublish()
+        if instance.specific_class is StructurePage:
+            return FichePlace.objects.filter(structure_id=instance.pk).values_list("fiche_id", flat=True)
+        return []
+    if isinstance(instance, Theme):
+        themes = [instance.pk, *Theme.objects.filter(parent_id=instance.pk).values_list("pk", flat=True)]
+        return FichePage.themes.through.objects.filter(theme_id__in=themes).values_list(
+            "fichepage_id", flat=True
+        )
+    if isinstance(instance, Public):
+        return FichePage.publics.through.objects.filter(public_id=instance.pk).values_list(
+            "fichepage_id", flat=True
+        )
+    if isinstance(instance, Tag):
+        return FicheKeyword.objects.filter(tag_id=instance.pk).values_list("content_object_id", flat=True)
+    return []
+
+
+@receiver(post_save)
+@receiver(page_published)  # after the page's child rows (a structure's opening hours) are written
+def refresh_search_rows(sender, instance, raw=False, **kwargs):
+    if not raw and search_table.enabled() and not isinstance(instance, FichePage):
+        search_table.refresh_now_and_after_commit(_fiches_of(instance))
+
+
+@receiver(pre_delete)
+def note_search_rows(sender, instance, **kwargs):
+    # The links go with the deleted object: which fiches had it is read before.
+    if search_table.enabled() and not isinstance(instance, FichePage):
+        instance._search_rows_to_refresh = list(_fiches_of(instance))
+
+
+@receiver(post_delete)
+def refresh_search_rows_after_delete(sender, instance, **kwargs):
+    search_table.refresh_now_and_after_commit(getattr(instance, "_search_rows_to_refresh", []))

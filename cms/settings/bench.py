@@ -28,5 +28,11 @@ def _answers(url):
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 if _answers(BENCH_REDIS_URL):
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": BENCH_REDIS_URL}
+        "default": {"BACKEND": "cms.cache.RedisCache", "LOCATION": BENCH_REDIS_URL},
+        # As in production: fiche fragments in each process's memory.
+        "template_fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "template-fragments",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }

@@ -8,12 +8,20 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
-# Several application servers side by side share one cache (sessions, rate limits).
+# Several application servers side by side share one cache (sessions, rate limits, what must be
+# dropped everywhere at once). Fiche fragments are keyed by the page's published revision, so each
+# process keeps its own copies, with no round trip to Redis (Django's {% cache %} tag uses the
+# "template_fragments" cache when there is one).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cms.cache.RedisCache",
         "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-    }
+    },
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "template-fragments",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FRAGMENT_CACHE_ENTRIES", "5000"))},
+    },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -1,0 +1,222 @@
+# ruff: noqa: S608 — the SQL here is made of this module's constants and generated parameter
+# names; every value, the query text included, is passed as a parameter.
+"""On PostgreSQL, one narrow row per live fiche with everything search and facets read.
+
+A search reads Wagtail's index entries (several kilobytes a row, joined to the page tables by a
+text id) and each facet then joins three or four tables over the result ids: fine at a thousand
+fiches, far too slow at a hundred thousand, where a broad query matches tens of thousands. This
+table holds, per live fiche, its weighted text vector (the same vectors as Wagtail's index:
+title in weight A, the other fields as Wagtail weighs them) and, as integer arrays with GIN
+indexes, its themes (with their categories), publics, keywords, covered communes, live places
+and their kinds. A search with its facets and its commune is then a single query over one table
+whose filters are index lookups (fiches.browse_sql).
+
+It is derived data, rewritten from the source tables by `refresh(ids)`:
+- when a page is saved, published, unpublished, moved or deleted (fiches.signal_handlers: the
+  fiche itself, or the fiches whose places include a structure that changed);
+- when a theme, a public or a keyword changes (the fiches that carry it);
+- by `manage.py rebuild_fiche_search` (all of it, e.g. after a bulk import with signals off).
+
+SQLite has no arrays and no text vectors: there, search and facets read the source tables
+(fiches.browse) and this module does nothing.
+"""
+
+from django.db import connection, transaction
+
+from territories.caching import now_and_after_commit
+from territories.models import SlotAccess
+
+TABLE = "fiches_search"
+
+CREATE = [
+    f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+        fiche_id integer PRIMARY KEY,
+        document tsvector NOT NULL,
+        title text NOT NULL,
+        departement_wide boolean NOT NULL,
+        themes integer[] NOT NULL,
+        publics integer[] NOT NULL,
+        keywords integer[] NOT NULL,
+        communes integer[] NOT NULL,
+        places integer[] NOT NULL,
+        kinds text[] NOT NULL,
+        walk_in boolean NOT NULL
+    )""",
+    *(
+        f"CREATE INDEX IF NOT EXISTS {TABLE}_{column} ON {TABLE} USING gin ({column})"
+        for column in ("document", "themes", "publics", "keywords", "communes", "places", "kinds")
+    ),
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_title ON {TABLE} (title, fiche_id)",
+    # A row goes with its fiche, even when the fiche is deleted or its table emptied by SQL
+    # (a foreign key would forbid the TRUNCATE Django's test runner and `flush` use).
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'TRUNCATE' THEN
+            DELETE FROM {TABLE};
+        ELSE
+            DELETE FROM {TABLE} WHERE fiche_id = OLD.page_ptr_id;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    f"""CREATE OR REPLACE TRIGGER {TABLE}_forget_deleted AFTER DELETE ON fiches_fichepage
+        FOR EACH ROW EXECUTE FUNCTION {TABLE}_forget()""",
+    f"""CREATE OR REPLACE TRIGGER {TABLE}_forget_truncated AFTER TRUNCATE ON fiches_fichepage
+        FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_forget()""",
+]
+DROP = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_forget_deleted ON fiches_fichepage",
+    f"DROP TRIGGER IF EXISTS {TABLE}_forget_truncated ON fiches_fichepage",
+    f"DROP FUNCTION IF EXISTS {TABLE}_forget()",
+    f"DROP TABLE IF EXISTS {TABLE}",
+]
+
+# The rows of the live fiches among %(ids)s (or all of them), from the source tables.
+_SELECT = """
+SELECT f.page_ptr_id,
+    setweight(coalesce(e.title, ''::tsvector), 'A') || coalesce(e.body, ''::tsvector),
+    p.title,
+    f.coverage_kind = 'departement',
+    ARRAY(SELECT DISTINCT x FROM fiches_fichepage_themes ft
+          JOIN fiches_theme t ON t.id = ft.theme_id,
+          LATERAL unnest(ARRAY[t.id, t.parent_id]) AS x
+          WHERE ft.fichepage_id = f.page_ptr_id AND x IS NOT NULL),
+    ARRAY(SELECT public_id FROM fiches_fichepage_publics WHERE fichepage_id = f.page_ptr_id),
+    ARRAY(SELECT tag_id FROM fiches_fichekeyword WHERE content_object_id = f.page_ptr_id),
+    ARRAY(SELECT commune_id FROM fiches_fichecoveredcommune WHERE fiche_id = f.page_ptr_id),
+    ARRAY(SELECT DISTINCT pl.structure_id FROM fiches_ficheplace pl
+          JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live
+          WHERE pl.fiche_id = f.page_ptr_id),
+    ARRAY(SELECT DISTINCT s.kind FROM fiches_ficheplace pl
+          JOIN territories_structurepage s ON s.page_ptr_id = pl.structure_id
+          JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live
+          WHERE pl.fiche_id = f.page_ptr_id),
+    EXISTS(SELECT 1 FROM fiches_ficheplace pl
+           JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live
+           JOIN territories_openingslot os ON os.structure_id = pl.structure_id AND os.access = %(walk_in)s
+           WHERE pl.fiche_id = f.page_ptr_id)
+FROM fiches_fichepage f
+JOIN wagtailcore_page p ON p.id = f.page_ptr_id AND p.live
+LEFT JOIN wagtailsearch_indexentry e
+    ON e.content_type_id = (SELECT id FROM django_content_type
+                            WHERE app_label = 'fiches' AND model = 'fichepage')
+    AND e.object_id = f.page_ptr_id::text
+"""
+_COLUMNS = (
+    "fiche_id, document, title, departement_wide, themes, publics, keywords, communes, places, kinds, walk_in"
+)
+
+
+def enabled(using=None):
+    return (using or connection).vendor == "postgresql"
+
+
+def refresh(fiche_ids):
+    """Rewrite the rows of these fiches (dropping those no longer live)."""
+    ids = sorted({int(i) for i in fiche_ids})
+    if not ids or not enabled():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE fiche_id = ANY(%(ids)s)", {"ids": ids})
+        cursor.execute(
+            f"INSERT INTO {TABLE} ({_COLUMNS}) {_SELECT} WHERE f.page_ptr_id = ANY(%(ids)s)",
+            {"ids": ids, "walk_in": SlotAccess.WALK_IN},
+        )
+
+
+def refresh_now_and_after_commit(fiche_ids):
+    """Signal-handler helper: now, for the transaction that made the change, and again after
+    the commit, when the search index entries written with it are final."""
+    ids = list(fiche_ids)
+    if ids and enabled():
+        now_and_after_commit(lambda: refresh(ids))
+
+
+def rebuild(using=None):
+    """All rows, from scratch; returns how many live fiches it holds."""
+    conn = using or connection
+    if not enabled(conn):
+        return 0
+    with conn.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")
+        cursor.execute(f"INSERT INTO {TABLE} ({_COLUMNS}) {_SELECT}", {"walk_in": SlotAccess.WALK_IN})
+        cursor.execute(f"ANALYZE {TABLE}")
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
+        return cursor.fetchone()[0]
+
+
+# --- Reading ------------------------------------------------------------------------------
+
+ORDERS = {
+    "rank": "rank DESC, title, fiche_id",
+    "local": "departement_wide, title, fiche_id",
+    "title": "title, fiche_id",
+}
+
+
+def among(column, array_param):
+    """SQL: the integer array `column` has an element of the array parameter `array_param`."""
+    return f"EXISTS (SELECT 1 FROM unnest({column}) AS e WHERE e = ANY({array_param}::int[]))"
+
+
+class Found:
+    """What one search or listing finds, read in one query: the ids in order and, when asked,
+    the count of results per facet value."""
+
+    def __init__(self, ids, counts):
+        self.ids = ids
+        self.counts = counts
+
+
+def find(conditions, params, order, query=None, config="french_unaccent", facets=None):
+    """The fiches matching every SQL condition of `conditions` (on this table's columns, with
+    `params`) and the text `query`, in `order` (a key of ORDERS).
+
+    `facets`, when given, is a dict with the live territories as {id: [commune ids]}, the
+    structures open now and those with walk-in hours (id lists), and the result count up to
+    which keywords are counted; the counts come back as {facet: {value: n}}."""
+    params = {**params, "q": query or "", "config": config}
+    # "Has one of these ids": `= ANY` of a constant array is a hash lookup; `&&` would compare
+    # every pair (a thousand structures open at 10 o'clock times each fiche's places).
+    where = list(conditions)
+    rank = "0"
+    if query:
+        tsquery = "plainto_tsquery(%(config)s::regconfig, %(q)s)"
+        where.append(f"document @@ {tsquery}")
+        rank = f"ts_rank(document, {tsquery})"
+    parts = [f"SELECT 'ids', NULL, 0, (SELECT array_agg(fiche_id ORDER BY {ORDERS[order]}) FROM m)"]
+    if facets is not None:
+        params.update(open_ids=list(facets["open"]), keyword_limit=facets["keyword_limit"])
+        parts += [
+            f"SELECT '{name}', x::text, count(*), NULL FROM m, unnest({column}) AS x GROUP BY x"
+            for name, column in (("theme", "themes"), ("public", "publics"), ("type", "kinds"))
+        ]
+        parts += [
+            "SELECT 'mot_cle', x::text, count(*), NULL FROM m, unnest(keywords) AS x"
+            " WHERE (SELECT count(*) FROM m) <= %(keyword_limit)s GROUP BY x",
+            f"SELECT 'ouvert', '', count(*) FILTER (WHERE {among('places', '%(open_ids)s')}), NULL FROM m",
+            "SELECT 'sans_rdv', '', count(*) FILTER (WHERE walk_in), NULL FROM m",
+        ]
+        for n, (territory_id, commune_ids) in enumerate(sorted(facets["territories"].items())):
+            params[f"territory_{n}"] = list(commune_ids)
+            parts.append(
+                f"SELECT 'territoire', '{int(territory_id)}', count(*) FILTER (WHERE departement_wide"
+                f" OR {among('communes', f'%(territory_{n})s')}), NULL FROM m"
+            )
+    sql = (
+        "WITH m AS MATERIALIZED (SELECT fiche_id, title, departement_wide, themes, publics,"
+        f" keywords, communes, places, kinds, walk_in, {rank} AS rank FROM {TABLE}"
+        f" WHERE {' AND '.join(where) or 'TRUE'}) " + " UNION ALL ".join(parts)
+    )
+    ids, counts = [], {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A broad listing keeps tens of thousands of rows in `m`: in memory, not in temporary files.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        cursor.execute(sql, params)
+        for facet, value, n, row_ids in cursor.fetchall():
+            if facet == "ids":
+                ids = row_ids or []
+            elif facet in ("ouvert", "sans_rdv"):
+                counts[facet] = n
+            elif n:
+                counts.setdefault(facet, {})[value] = n
+    return Found(ids, counts)

@@ -1,0 +1,204 @@
+"""The search table of PostgreSQL (fiches/search_table.py): each row follows its fiche through
+every kind of change, and searching it finds exactly what searching the source tables finds."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from taggit.models import Tag
+from wagtail.models import Page
+
+from fiches import search_table
+from fiches.models import CoverageKind, FichePlace, Public, Theme
+from tests import builders
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="La table de recherche n’existe que sur PostgreSQL (tableaux et vecteurs de texte) ; "
+        "sur SQLite la recherche lit les tables d’origine.",
+    ),
+]
+TUESDAY_10H = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def rows():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT fiche_id, title, departement_wide, themes, publics, keywords, communes, places, kinds"
+            " FROM fiches_search ORDER BY fiche_id"
+        )
+        return {
+            r[0]: {
+                "title": r[1],
+                "departement_wide": r[2],
+                **{
+                    k: sorted(v)
+                    for k, v in zip(("themes", "publics", "keywords", "communes", "places", "kinds"), r[3:])
+                },
+            }
+            for r in cursor.fetchall()
+        }
+
+
+@pytest.fixture
+def network(world):
+    health = Theme.objects.create(name="Santé", slug="sante")
+    care = Theme.objects.create(name="Accès aux soins", slug="acces-soins", parent=health)
+    housing = Theme.objects.create(name="Logement", slug="logement")
+    families = Public.objects.create(name="Familles", slug="familles")
+    youth = Public.objects.create(name="Jeunes", slug="jeunes")
+    index = world["structure_index"]
+    every_day = [(d, (9, 0), (17, 0), True) for d in range(7)]
+    mds = builders.structure(index, world["autun"], "MDS d’Autun", kind="mds", slots=every_day)
+    ccas = builders.structure(
+        index, world["macon"], "CCAS de Mâcon", kind="ccas", slots=[(0, (9, 0), (12, 0), False)]
+    )
+    tas = builders.territory(world["departement"], "Autunois", communes=[world["autun"]])
+    fiches = world["fiche_index"]
+    soins = builders.fiche(fiches, "Aide aux soins dentaires", places=[mds])
+    soins.themes, soins.publics = [care], [families]
+    soins.keywords.set(["mutuelle", "dentiste"])
+    soins.save_revision().publish()
+    logement = builders.fiche(
+        fiches,
+        "Aide au logement des jeunes",
+        coverage=CoverageKind.EPCI,
+        coverage_epcis=[world["cu"]],
+        places=[ccas],
+    )
+    logement.themes, logement.publics = [housing], [youth]
+    logement.keywords.set(["loyer"])
+    logement.save_revision().publish()
+    familles = builders.fiche(
+        fiches,
+        "Aide aux familles de l’Autunois",
+        coverage=CoverageKind.TERRITORIES,
+        coverage_territories=[tas],
+    )
+    familles.themes, familles.publics = [health, housing], [families, youth]
+    familles.save_revision().publish()
+    macon = builders.fiche(
+        fiches,
+        "Hébergement d’urgence à Mâcon",
+        coverage=CoverageKind.COMMUNES,
+        coverage_communes=[world["macon"]],
+    )
+    macon.themes = [housing]
+    macon.save_revision().publish()
+    return {
+        **world,
+        "health": health,
+        "care": care,
+        "housing": housing,
+        "families": families,
+        "mds": mds,
+        "ccas": ccas,
+        "soins": soins,
+        "logement": logement,
+        "familles": familles,
+        "macon_fiche": macon,
+    }
+
+
+def test_a_published_fiche_has_its_row_with_everything_the_facets_read(network):
+    row = rows()[network["soins"].pk]
+    assert row["title"] == "Aide aux soins dentaires"
+    assert row["departement_wide"] is True
+    assert row["themes"] == sorted([network["care"].pk, network["health"].pk])  # with its category
+    assert row["publics"] == [network["families"].pk]
+    assert row["keywords"] == sorted(
+        Tag.objects.filter(name__in=["mutuelle", "dentiste"]).values_list("pk", flat=True)
+    )
+    assert row["places"] == [network["mds"].pk] and row["kinds"] == ["mds"]
+    assert rows()[network["macon_fiche"].pk]["communes"] == [network["macon"].pk]
+    assert rows()[network["familles"].pk]["communes"] == [network["autun"].pk]
+
+
+def test_rows_follow_unpublishing_deleting_and_the_pages_they_copy(network):
+    network["macon_fiche"].unpublish()
+    assert network["macon_fiche"].pk not in rows()
+    network["macon_fiche"].save_revision().publish()
+    assert network["macon_fiche"].pk in rows()
+    # Unpublished as a plain Page, as PageQuerySet.unpublish() does.
+    Page.objects.filter(pk=network["macon_fiche"].pk).unpublish()
+    assert network["macon_fiche"].pk not in rows()
+
+    network["mds"].unpublish()
+    assert rows()[network["soins"].pk]["places"] == [] and rows()[network["soins"].pk]["kinds"] == []
+    network["mds"].save_revision().publish()
+    assert rows()[network["soins"].pk]["kinds"] == ["mds"]
+
+    network["logement"].delete()
+    assert network["logement"].pk not in rows()
+    network["ccas"].delete()
+    assert FichePlace.objects.filter(structure_id=network["ccas"].pk).count() == 0
+
+
+def test_rows_follow_the_taxonomy(network):
+    care, housing = network["care"], network["housing"]
+    care.parent = housing  # "Accès aux soins" moves under "Logement"
+    care.save()
+    assert rows()[network["soins"].pk]["themes"] == sorted([care.pk, housing.pk])
+
+    Tag.objects.get(name="mutuelle").delete()
+    assert rows()[network["soins"].pk]["keywords"] == [Tag.objects.get(name="dentiste").pk]
+
+    network["families"].delete()
+    assert rows()[network["soins"].pk]["publics"] == []
+
+
+def test_the_rebuild_command_gives_the_rows_kept_up_to_date_one_by_one(network):
+    network["mds"].unpublish()
+    network["care"].parent = network["housing"]
+    network["care"].save()
+    kept = rows()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM fiches_search")
+    call_command("rebuild_fiche_search", stdout=open("/dev/null", "w"))
+    assert rows() == kept and len(kept) == 4
+
+
+URLS = [
+    "/recherche/?q=aide",
+    "/recherche/?q=aide&theme=sante",
+    "/recherche/?q=aide&public=familles&ouvert=1",
+    "/recherche/?q=logement&insee={autun}",
+    "/recherche/?insee={macon}",
+    "/recherche/?insee={le_creusot}&type=ccas",
+    "/recherche/?sans_rdv=1",
+    "/recherche/?territoire=autunois",
+    "/recherche/?mot_cle=loyer",
+    "/themes/logement/",
+    "/themes/acces-soins/?insee={autun}",
+    "/publics/jeunes/",
+    "/communes/{macon}/",
+    "/par-territoire/autunois/",
+]
+
+
+def test_the_table_finds_what_the_source_tables_find(client, network, monkeypatch):
+    """Every facet, filter and order, through the table and through the source tables (as
+    on SQLite): the same fiches, the same counts; text results may be ranked differently."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: TUESDAY_10H)
+    codes = {name: network[name].insee_code for name in ("autun", "macon", "le_creusot")}
+
+    def read(url):
+        client.cookies.clear()  # a new session: no commune remembered from the previous page
+        response = client.get(url.format(**codes))
+        assert response.status_code == 200
+        found = [r.fiche.title for r in response.context["page_obj"].results]
+        return (sorted(found) if "q=" in url else found), response.context["facets"]
+
+    through_table = {url: read(url) for url in URLS}
+    monkeypatch.setattr(search_table, "enabled", lambda using=None: False)
+    for url in URLS:
+        assert read(url) == through_table[url], url
+    assert any(found for found, _facets in through_table.values())
+    assert through_table["/recherche/?insee={macon}"][0] == [
+        "Hébergement d’urgence à Mâcon",  # the local fiche first, then the département-wide one
+        "Aide aux soins dentaires",
+    ]
