@@ -27,11 +27,7 @@ from taggit.models import Tag
 from territories.maps import map_data
 from territories.models import StructureKind, StructurePage, TerritoirePage
 
-from . import (
-    lookups,  # noqa: F401 (registers the any_of lookup)
-    result_cache,
-    search_table,
-)
+from . import result_cache, search_table
 from .commune_choice import chosen_commune, clean_text
 from .models import STRUCTURE_CARD_FIELDS, FicheKeyword, FichePage, FichePlace, Public, Theme
 
@@ -39,8 +35,8 @@ MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
 PLACES_PER_RESULT = 3
 KEYWORDS_SHOWN = 12
-# Up to this many results, their ids are read once and the facet queries look them up by
-# primary key; beyond, each facet query carries the search as a subquery.
+# Up to this many results, frequent keywords are counted and, on SQLite, the facet queries look
+# the results up by primary key; beyond, each facet query carries the search as a subquery.
 FACET_IDS_LIMIT = 3000
 
 
@@ -569,16 +565,6 @@ class Browse:
             for t in ranked
         ]
         return {"name": "mot_cle", "label": _("Mots-clés fréquents"), "options": options}
-
-
-class IdArray(list):
-    """Result ids to be passed to PostgreSQL as one array parameter (fiches/lookups.py)."""
-
-
-def _among(field_name, ids):
-    """Filter keyword arguments: `field_name` is one of `ids` (a list, an IdArray or a subquery)."""
-    lookup = "any_of" if isinstance(ids, IdArray) else "in"
-    return {f"{field_name}__{lookup}": ids}
 
 
 # How a listing's URL fixes a facet.

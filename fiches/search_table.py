@@ -9,7 +9,7 @@ table holds, per live fiche, its weighted text vector (the same vectors as Wagta
 title in weight A, the other fields as Wagtail weighs them) and, as integer arrays with GIN
 indexes, its themes (with their categories), publics, keywords, covered communes, live places
 and their kinds. A search with its facets and its commune is then a single query over one table
-whose filters are index lookups (fiches.browse_sql).
+whose filters are index lookups (`find`, used by fiches.browse).
 
 It is derived data, rewritten from the source tables by `refresh(ids)`:
 - when a page is saved, published, unpublished, moved or deleted (fiches.signal_handlers: the

@@ -37,7 +37,9 @@ def rows():
                 "departement_wide": r[2],
                 **{
                     k: sorted(v)
-                    for k, v in zip(("themes", "publics", "keywords", "communes", "places", "kinds"), r[3:])
+                    for k, v in zip(
+                        ("themes", "publics", "keywords", "communes", "places", "kinds"), r[3:], strict=True
+                    )
                 },
             }
             for r in cursor.fetchall()
