@@ -117,6 +117,7 @@ def run_size(size):
     if synthetic.existing_size() < size:
         synthetic.build(size, out=lambda line: print(f"  {line}", file=sys.stderr))
         print(f"  jeu de {size} fiches construit en {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    synthetic.add_territories(out=lambda line: print(f"  {line}", file=sys.stderr))  # sets built before
 
     from django.core.cache import cache
     from django.test import Client, override_settings

@@ -33,17 +33,21 @@ from fiches.models import (
 )
 from territories.bulk import reference_index_paused
 from territories.models import (
+    EPCI,
     Commune,
+    DepartementPage,
     OpeningSlot,
     SlotAccess,
     StructureIndexPage,
     StructureKind,
     StructurePage,
+    TerritoirePage,
 )
 
 SEED = 71
 BATCH = 1000
 STRUCTURES = 2000
+TERRITORIES = 5  # territoires d'action sociale, each a group of EPCI
 
 ACTIONS = [
     "Aide",
@@ -136,6 +140,7 @@ def build(size, out=print):
     communes = list(Commune.objects.of_departement().exclude(latitude=None).order_by("insee_code"))
     if not communes:
         raise SystemExit("Aucune commune : lancez `manage.py install_reperes` sur cette base.")
+    add_territories(out)
     with reference_index_paused():
         structures = _structures(rng, communes, out)
         have = existing_size()
@@ -145,6 +150,26 @@ def build(size, out=print):
         out(f"table de recherche : {search_table.rebuild()} fiches")  # bulk inserts send no signal
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics after bulk inserts, as autovacuum would
+
+
+def add_territories(out=print):
+    """A few territories (five, as in the demo content), each a run of EPCI in the order of
+    their SIREN, published one by one: the territory facet counts over them. Idempotent."""
+    departement = DepartementPage.objects.first()
+    if departement is None or TerritoirePage.objects.filter(slug__startswith="banc-").exists():
+        return
+    epcis = list(EPCI.objects.order_by("siren"))
+    per_territory = -(-len(epcis) // TERRITORIES)
+    for n in range(TERRITORIES):
+        page = TerritoirePage(
+            slug=f"banc-territoire-{n + 1}",
+            title=f"Territoire d’essai n° {n + 1} (démo)",
+            is_illustrative=True,
+        )
+        page.epcis = epcis[n * per_territory : (n + 1) * per_territory]
+        departement.add_child(instance=page)
+        page.save_revision().publish()
+    out(f"territoires : {TERRITORIES} créés")
 
 
 def _new_pages(model, parent, start, count, values):

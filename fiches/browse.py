@@ -9,13 +9,14 @@ that works without JavaScript; each facet value carries the number of results it
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from django.utils.html import escape
@@ -38,6 +39,8 @@ KEYWORDS_SHOWN = 12
 # Up to this many results, frequent keywords are counted and, on SQLite, the facet queries look
 # the results up by primary key; beyond, each facet query carries the search as a subquery.
 FACET_IDS_LIMIT = 3000
+# Beyond any real result list; keeps a page number typed as 20 digits a plain integer in SQL.
+MAX_PAGE = 100_000
 
 
 class FicheFilter(django_filters.FilterSet):
@@ -160,6 +163,28 @@ def text_search(queryset, query):
 # --- Browsing -----------------------------------------------------------------------------
 
 
+def _page_number(raw):
+    """The page number asked: 1 unless `raw` is ASCII digits; a very large one is MAX_PAGE."""
+    if not (raw.isascii() and raw.isdigit()):
+        return 1
+    digits = raw.lstrip("0")
+    return MAX_PAGE if len(digits) > len(str(MAX_PAGE)) else max(1, min(int(digits or 0), MAX_PAGE))
+
+
+class _Window:
+    """The result list as a Paginator sees it: its length is the number of results, and the
+    only slice ever asked of it (Paginator.page) is the page that was read."""
+
+    def __init__(self, total, ids):
+        self.total, self.ids = total, list(ids)
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, key):
+        return self.ids
+
+
 @dataclass
 class Result:
     fiche: FichePage
@@ -175,9 +200,12 @@ class Browse:
     not offered as a facet to change.
     """
 
-    def __init__(self, request, fixed=None, commune=None, default_order_local=False):
+    def __init__(self, request, fixed=None, commune=None, default_order_local=False, with_facets=True):
         self.request = request
         self.fixed = fixed or {}
+        # A page that shows no facets (the commune page) does not have them counted.
+        self.with_facets = with_facets
+        self._offset = 0
         self.query = read_query(request)
         if commune is None:
             commune, self.typed_commune, self.candidates = chosen_commune(request)
@@ -226,30 +254,44 @@ class Browse:
         )
 
     def ranked_ids(self):
-        """The ids of every result, in order, read in one query (or from the cache): the count,
-        the page and the facets all come from it, instead of each repeating the search."""
-        if not hasattr(self, "_ranked_ids"):
-            if search_table.enabled():
-                self._ranked_ids = self._found().ids
-            else:
-                self._ranked_ids = result_cache.cached(
-                    self._cache_key("ids"), lambda: list(self.results.values_list("pk", flat=True))
-                )
-        return self._ranked_ids
+        """On SQLite, the ids of every result, in order, read in one query (or from the cache):
+        the count, the page and the facets all come from it, instead of each repeating the
+        search. (PostgreSQL reads only the page asked: `_found`.)"""
+        return self._once(
+            "ids",
+            lambda: result_cache.cached(
+                self._cache_key("ids"), lambda: list(self.results.values_list("pk", flat=True))
+            ),
+        )
+
+    def _page_ids(self, offset):
+        """(number of results, ids of the PER_PAGE results from `offset`)."""
+        self._offset = offset
+        if search_table.enabled():
+            found = self._found()
+            return found.total, found.ids
+        ids = self.ranked_ids()
+        return len(ids), ids[offset : offset + PER_PAGE]
+
+    def _total(self):
+        return self._found().total if search_table.enabled() else len(self.ranked_ids())
 
     # -- PostgreSQL: the search table (fiches.search_table) ------------------------------
 
     def _found(self):
-        """On PostgreSQL, the ids and, for a search or a listing that shows facets, every facet
-        count, in one query over the search table (or from the cache)."""
-        if not hasattr(self, "_found_value"):
-            with_counts = self.active
-            self._found_value = result_cache.cached(
-                self._cache_key("found", with_counts), lambda: self._find(with_counts)
-            )
-        return self._found_value
+        """On PostgreSQL, the number of results, the ids of the page asked and, for a search or
+        a listing that shows facets, every facet count, in one query over the search table (or
+        from the cache)."""
+        with_counts = self.with_facets and self.active
+        offset = self._offset
+        return self._once(
+            ("found", offset),
+            lambda: result_cache.cached(
+                self._cache_key("found", with_counts, offset), lambda: self._find(with_counts, offset)
+            ),
+        )
 
-    def _find(self, with_counts):
+    def _find(self, with_counts, offset):
         conditions, params = [], {}
 
         def add(sql, value):
@@ -268,10 +310,7 @@ class Browse:
             elif name == "mot_cle":
                 add("keywords @> ARRAY[%s]::int[]", value.pk)
             elif name == "territoire":
-                add(
-                    f"(departement_wide OR {search_table.among('communes', '%s')})",
-                    self._territory_communes()[value.pk],
-                )
+                add("(departement_wide OR territories @> ARRAY[%s]::int[])", value.pk)
             elif name == "type":
                 add("kinds @> ARRAY[%s]::text[]", value)
             elif name == "ouvert":
@@ -287,15 +326,27 @@ class Browse:
         facets = None
         if with_counts:
             facets = {
-                "territories": self._territory_communes(),
+                "territories": self._live_territory_ids(),
                 "open": self._structure_ids("open"),
                 "keyword_limit": FACET_IDS_LIMIT,
             }
         config = settings.WAGTAILSEARCH_BACKENDS["default"].get("SEARCH_CONFIG") or "french_unaccent"
-        return search_table.find(conditions, params, order, self.query, config, facets)
+        return search_table.find(
+            conditions, params, order, self.query, config, facets, offset=offset, limit=PER_PAGE
+        )
+
+    def _live_territory_ids(self):
+        return self._once(
+            "territory-ids",
+            lambda: result_cache.cached(
+                result_cache.Keys("territory-ids")(),
+                lambda: list(TerritoirePage.objects.live().values_list("pk", flat=True)),
+            ),
+        )
 
     def _territory_communes(self):
-        """{territory id: [commune ids]} of the live territories, kept with the results."""
+        """On SQLite, {territory id: [commune ids]} of the live territories, kept with the
+        results (PostgreSQL's search table lists each fiche's territories)."""
         return self._once(
             "territories",
             lambda: result_cache.cached(
@@ -310,14 +361,13 @@ class Browse:
     def _structure_ids(self, which):
         """Ids of the live structures open now ("open", for the quarter hour) or with walk-in
         hours ("walk_in"), kept with the results."""
-        structures = StructurePage.objects.live()
-        query = structures.open_at() if which == "open" else structures.with_walk_in_hours()
-        return self._once(
-            which,
-            lambda: result_cache.cached(
-                result_cache.Keys("structures", which)(), lambda: list(query.values_list("pk", flat=True))
-            ),
-        )
+
+        def read():
+            structures = StructurePage.objects.live()
+            query = structures.open_at() if which == "open" else structures.with_walk_in_hours()
+            return list(query.values_list("pk", flat=True))
+
+        return self._once(which, lambda: result_cache.cached(result_cache.Keys("structures", which)(), read))
 
     def _once(self, name, compute):
         memo = self.__dict__.setdefault("_memo", {})
@@ -326,12 +376,16 @@ class Browse:
         return memo[name]
 
     def page(self):
-        raw = self.request.GET.get("page")
-        paginator = Paginator(self.ranked_ids(), PER_PAGE)
-        if raw not in (None, "") and (not str(raw).isdigit() or not 1 <= int(raw) <= paginator.num_pages):
+        raw = str(self.request.GET.get("page") or "")
+        number = _page_number(raw)
+        total, ids = self._page_ids((number - 1) * PER_PAGE)
+        last = max(1, -(-total // PER_PAGE))
+        if number > last:
+            number = last
+            total, ids = self._page_ids((number - 1) * PER_PAGE)
+        if raw and str(number) != raw.lstrip("0"):
             messages.info(self.request, _("Cette page de résultats n’existe pas : voici la plus proche."))
-        page_obj = paginator.get_page(raw)
-        ids = list(page_obj.object_list)
+        page_obj = Paginator(_Window(total, ids), PER_PAGE).page(number)
         by_id = {f.pk: f for f in FichePage.objects.filter(pk__in=ids)}
         page_obj.results = self._results([by_id[pk] for pk in ids if pk in by_id])
         return page_obj
@@ -363,8 +417,6 @@ class Browse:
                     fiche, ranked, highlight(fiche.summary, self.query), highlight(fiche.title, self.query)
                 )
             )
-        # The opening hours (for the map) of the places shown only.
-        prefetch_related_objects([s for r in results for s, _km in r.places], "opening_slots")
         return results
 
     def map(self, page_obj):
@@ -416,21 +468,27 @@ class Browse:
             # Frequent keywords help on a narrow result set; over thousands of results they
             # cost more than they tell.
             self._keyword_facet(counts.get("mot_cle", {}), selected.get("mot_cle"))
-            if len(self.ranked_ids()) <= FACET_IDS_LIMIT
+            if self._total() <= FACET_IDS_LIMIT
             else None,
         ]
         return [f for f in facets if f and f["options"] and f["name"] not in self.fixed]
 
     def _url(self, **changes):
-        params = self.request.GET.copy()
-        params.pop("page", None)
+        """This request's URL with `changes` ({parameter: value, or None to remove it}) and
+        without its page number: what QueryDict.copy() and urlencode() would give, without a
+        deep copy per facet option."""
+        params = dict(self._query_lists)
         for key, value in changes.items():
             if value is None:
                 params.pop(key, None)
             else:
-                params[key] = value
-        encoded = params.urlencode()
+                params[key] = [value]
+        encoded = urlencode([(key, value) for key, values in params.items() for value in values])
         return f"?{encoded}" if encoded else self.request.path
+
+    @cached_property
+    def _query_lists(self):
+        return {key: values for key, values in self.request.GET.lists() if key != "page"}
 
     @staticmethod
     def _option(label, count, value, is_selected):

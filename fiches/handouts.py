@@ -194,7 +194,7 @@ def fiche_handout(fiche, request, commune=None, include_pro=False):
 
 
 def structure_handout(structure, request, include_pro=False):
-    meta = [(_("Type"), structure.get_kind_display())]
+    meta = [(_("Type"), structure.kind_label)]
     sections = []
     if structure.description:
         sections.append(Section(_("Présentation"), [structure.description], as_list=False))

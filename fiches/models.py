@@ -49,8 +49,9 @@ from .result_cache import forget_results
 
 PRO_PERMISSION = "fiches.view_professional_content"
 PLACES_SHOWN = 8  # on a fiche page, the nearest places first
-# What includes/structure_card.html and the page's URL read of a place.
+# What includes/structure_card.html, the page's URL and its map marker's key read of a place.
 STRUCTURE_CARD_FIELDS = (
+    "last_published_at",
     "title",
     "url_path",
     "live",

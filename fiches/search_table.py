@@ -7,14 +7,16 @@ text id) and each facet then joins three or four tables over the result ids: fin
 fiches, far too slow at a hundred thousand, where a broad query matches tens of thousands. This
 table holds, per live fiche, its weighted text vector (the same vectors as Wagtail's index:
 title in weight A, the other fields as Wagtail weighs them) and, as integer arrays with GIN
-indexes, its themes (with their categories), publics, keywords, covered communes, live places
-and their kinds. A search with its facets and its commune is then a single query over one table
+indexes, its themes (with their categories), publics, keywords, covered communes, the live
+territories those communes fall in, its live places and their kinds. A search with its facets and its commune is then a single query over one table
 whose filters are index lookups (`find`, used by fiches.browse).
 
 It is derived data, rewritten from the source tables by `refresh(ids)`:
 - when a page is saved, published, unpublished, moved or deleted (fiches.signal_handlers: the
   fiche itself, or the fiches whose places include a structure that changed);
 - when a theme, a public or a keyword changes (the fiches that carry it);
+- when a territory is published, unpublished or deleted (`refresh_territory`: its id is
+  taken out of every row, then put in the rows whose communes it covers);
 - by `manage.py rebuild_fiche_search` (all of it, e.g. after a bulk import with signals off).
 
 SQLite has no arrays and no text vectors: there, search and facets read the source tables
@@ -38,13 +40,23 @@ CREATE = [
         publics integer[] NOT NULL,
         keywords integer[] NOT NULL,
         communes integer[] NOT NULL,
+        territories integer[] NOT NULL DEFAULT '{{}}',
         places integer[] NOT NULL,
         kinds text[] NOT NULL,
         walk_in boolean NOT NULL
     )""",
     *(
         f"CREATE INDEX IF NOT EXISTS {TABLE}_{column} ON {TABLE} USING gin ({column})"
-        for column in ("document", "themes", "publics", "keywords", "communes", "places", "kinds")
+        for column in (
+            "document",
+            "themes",
+            "publics",
+            "keywords",
+            "communes",
+            "territories",
+            "places",
+            "kinds",
+        )
     ),
     f"CREATE INDEX IF NOT EXISTS {TABLE}_title ON {TABLE} (title, fiche_id)",
     # A row goes with its fiche, even when the fiche is deleted or its table emptied by SQL
@@ -70,8 +82,28 @@ DROP = [
     f"DROP TABLE IF EXISTS {TABLE}",
 ]
 
+# (territory, commune) for every commune a live territory covers: TerritoirePage.covered_communes()
+# in SQL (the communes of its EPCI in its département, plus those added one by one), because the
+# table is also filled by migrations, where the models may not match the tables yet; a test
+# checks that the two agree.
+_TERRITORY_COMMUNES = """
+tm AS (
+    SELECT tp.page_ptr_id AS territory, c.id AS commune
+    FROM territories_territoirepage tp
+    JOIN wagtailcore_page p ON p.id = tp.page_ptr_id AND p.live
+    JOIN wagtailcore_page parent ON parent.path = left(p.path, -4)
+    JOIN territories_departementpage d ON d.page_ptr_id = parent.id
+    JOIN territories_territoirepage_epcis te ON te.territoirepage_id = tp.page_ptr_id
+    JOIN territories_commune c ON c.epci_id = te.epci_id AND c.departement_code = d.code
+    UNION
+    SELECT tc.territoirepage_id, tc.commune_id
+    FROM territories_territoirepage_communes tc
+    JOIN wagtailcore_page p ON p.id = tc.territoirepage_id AND p.live
+)"""
+
 # The rows of the live fiches among %(ids)s (or all of them), from the source tables.
-_SELECT = """
+_SELECT = f"""
+WITH {_TERRITORY_COMMUNES}
 SELECT f.page_ptr_id,
     setweight(coalesce(e.title, ''::tsvector), 'A') || coalesce(e.body, ''::tsvector),
     p.title,
@@ -83,6 +115,9 @@ SELECT f.page_ptr_id,
     ARRAY(SELECT public_id FROM fiches_fichepage_publics WHERE fichepage_id = f.page_ptr_id),
     ARRAY(SELECT tag_id FROM fiches_fichekeyword WHERE content_object_id = f.page_ptr_id),
     ARRAY(SELECT commune_id FROM fiches_fichecoveredcommune WHERE fiche_id = f.page_ptr_id),
+    ARRAY(SELECT DISTINCT tm.territory FROM fiches_fichecoveredcommune fc
+          JOIN tm ON tm.commune = fc.commune_id
+          WHERE fc.fiche_id = f.page_ptr_id AND f.coverage_kind <> 'departement'),
     ARRAY(SELECT DISTINCT pl.structure_id FROM fiches_ficheplace pl
           JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live
           WHERE pl.fiche_id = f.page_ptr_id),
@@ -102,7 +137,8 @@ LEFT JOIN wagtailsearch_indexentry e
     AND e.object_id = f.page_ptr_id::text
 """
 _COLUMNS = (
-    "fiche_id, document, title, departement_wide, themes, publics, keywords, communes, places, kinds, walk_in"
+    "fiche_id, document, title, departement_wide, themes, publics, keywords, communes, territories,"
+    " places, kinds, walk_in"
 )
 
 
@@ -129,6 +165,33 @@ def refresh_now_and_after_commit(fiche_ids):
     ids = list(fiche_ids)
     if ids and enabled():
         now_and_after_commit(lambda: refresh(ids))
+
+
+def territory_communes():
+    """[(territory id, commune id)], the live territories' communes as the table reads them."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {_TERRITORY_COMMUNES} SELECT territory, commune FROM tm ORDER BY 1, 2")
+        return cursor.fetchall()
+
+
+def refresh_territory(territory_id):
+    """After a territory is published, unpublished or deleted: its id in exactly the rows of
+    the fiches (not département-wide) covering one of its communes, if it is live. Two updates
+    over the indexed arrays, instead of rewriting thousands of rows."""
+    if not enabled():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} SET territories = array_remove(territories, %(t)s)"
+            " WHERE territories @> ARRAY[%(t)s]::int[]",
+            {"t": territory_id},
+        )
+        cursor.execute(
+            f"WITH {_TERRITORY_COMMUNES} UPDATE {TABLE} SET territories = array_append(territories, %(t)s)"
+            " WHERE NOT departement_wide"
+            " AND communes && ARRAY(SELECT commune::int FROM tm WHERE territory = %(t)s)",
+            {"t": territory_id},
+        )
 
 
 def rebuild(using=None):
@@ -159,22 +222,24 @@ def among(column, array_param):
 
 
 class Found:
-    """What one search or listing finds, read in one query: the ids in order and, when asked,
-    the count of results per facet value."""
+    """What one search or listing finds, read in one query: the number of results, the ids of
+    the page asked, in order, and, when asked, the count of results per facet value."""
 
-    def __init__(self, ids, counts):
+    def __init__(self, total, ids, counts):
+        self.total = total
         self.ids = ids
         self.counts = counts
 
 
-def find(conditions, params, order, query=None, config="french_unaccent", facets=None):
+def find(conditions, params, order, query=None, config="french_unaccent", facets=None, offset=0, limit=20):
     """The fiches matching every SQL condition of `conditions` (on this table's columns, with
-    `params`) and the text `query`, in `order` (a key of ORDERS).
+    `params`) and the text `query`: how many, and `limit` of their ids from `offset` in `order`
+    (a key of ORDERS).
 
-    `facets`, when given, is a dict with the live territories as {id: [commune ids]}, the
-    structures open now and those with walk-in hours (id lists), and the result count up to
-    which keywords are counted; the counts come back as {facet: {value: n}}."""
-    params = {**params, "q": query or "", "config": config}
+    `facets`, when given, is a dict with the live territories and the structures open now (id
+    lists) and the result count up to which keywords are counted; the counts come back as {facet: {value: n}}. A
+    département-wide fiche counts in every territory."""
+    params = {**params, "q": query or "", "config": config, "offset": offset, "limit": limit}
     # "Has one of these ids": `= ANY` of a constant array is a hash lookup; `&&` would compare
     # every pair (a thousand structures open at 10 o'clock times each fiche's places).
     where = list(conditions)
@@ -183,12 +248,23 @@ def find(conditions, params, order, query=None, config="french_unaccent", facets
         tsquery = "plainto_tsquery(%(config)s::regconfig, %(q)s)"
         where.append(f"document @@ {tsquery}")
         rank = f"ts_rank(document, {tsquery})"
-    parts = [f"SELECT 'ids', NULL, 0, (SELECT array_agg(fiche_id ORDER BY {ORDERS[order]}) FROM m)"]
+    # Only the page asked is sorted out of the matches (a top-N sort, not a sort of them all).
+    parts = [
+        "SELECT 'ids', NULL, (SELECT count(*) FROM m),"
+        f" ARRAY(SELECT fiche_id FROM m ORDER BY {ORDERS[order]} LIMIT %(limit)s OFFSET %(offset)s)"
+    ]
+    columns = "fiche_id, title, departement_wide"
     if facets is not None:
+        columns += ", themes, publics, keywords, territories, places, kinds, walk_in"
         params.update(open_ids=list(facets["open"]), keyword_limit=facets["keyword_limit"])
         parts += [
             f"SELECT '{name}', x::text, count(*), NULL FROM m, unnest({column}) AS x GROUP BY x"
-            for name, column in (("theme", "themes"), ("public", "publics"), ("type", "kinds"))
+            for name, column in (
+                ("theme", "themes"),
+                ("public", "publics"),
+                ("territoire", "territories"),
+                ("type", "kinds"),
+            )
         ]
         parts += [
             "SELECT 'mot_cle', x::text, count(*), NULL FROM m, unnest(keywords) AS x"
@@ -196,27 +272,27 @@ def find(conditions, params, order, query=None, config="french_unaccent", facets
             f"SELECT 'ouvert', '', count(*) FILTER (WHERE {among('places', '%(open_ids)s')}), NULL FROM m",
             "SELECT 'sans_rdv', '', count(*) FILTER (WHERE walk_in), NULL FROM m",
         ]
-        for n, (territory_id, commune_ids) in enumerate(sorted(facets["territories"].items())):
-            params[f"territory_{n}"] = list(commune_ids)
-            parts.append(
-                f"SELECT 'territoire', '{int(territory_id)}', count(*) FILTER (WHERE departement_wide"
-                f" OR {among('communes', f'%(territory_{n})s')}), NULL FROM m"
-            )
+        parts.append("SELECT 'departement', '', count(*) FILTER (WHERE departement_wide), NULL FROM m")
     sql = (
-        "WITH m AS MATERIALIZED (SELECT fiche_id, title, departement_wide, themes, publics,"
-        f" keywords, communes, places, kinds, walk_in, {rank} AS rank FROM {TABLE}"
+        f"WITH m AS MATERIALIZED (SELECT {columns}, {rank} AS rank FROM {TABLE}"
         f" WHERE {' AND '.join(where) or 'TRUE'}) " + " UNION ALL ".join(parts)
     )
-    ids, counts = [], {}
+    total, ids, counts = 0, [], {}
     with transaction.atomic(), connection.cursor() as cursor:
         # A broad listing keeps tens of thousands of rows in `m`: in memory, not in temporary files.
         cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute(sql, params)
         for facet, value, n, row_ids in cursor.fetchall():
             if facet == "ids":
-                ids = row_ids or []
-            elif facet in ("ouvert", "sans_rdv"):
+                total, ids = n, row_ids or []
+            elif facet in ("ouvert", "sans_rdv", "departement"):
                 counts[facet] = n
             elif n:
                 counts.setdefault(facet, {})[value] = n
-    return Found(ids, counts)
+    if facets is not None:
+        departement_wide = counts.pop("departement", 0)
+        territories = counts.setdefault("territoire", {})
+        for territory_id in facets["territories"]:
+            if n := territories.get(str(territory_id), 0) + departement_wide:
+                territories[str(territory_id)] = n
+    return Found(total, ids, counts)

@@ -7,8 +7,9 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import Tag
 from wagtail.models import Page
-from wagtail.signals import page_published, post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from territories.caching import now_and_after_commit
 from territories.models import StructurePage, TerritoirePage
 
 from . import search_table
@@ -96,3 +97,12 @@ def note_search_rows(sender, instance, **kwargs):
 @receiver(post_delete)
 def refresh_search_rows_after_delete(sender, instance, **kwargs):
     search_table.refresh_now_and_after_commit(getattr(instance, "_search_rows_to_refresh", []))
+
+
+@receiver(page_published, sender=TerritoirePage)
+@receiver(page_unpublished, sender=TerritoirePage)
+@receiver(post_delete, sender=TerritoirePage)
+def refresh_search_rows_of_territory(sender, instance, **kwargs):
+    # Its communes are written with the published page: read now and again after the commit.
+    if search_table.enabled():
+        now_and_after_commit(lambda: search_table.refresh_territory(instance.pk))

@@ -22,7 +22,7 @@ NEAREST_STRUCTURES = 10
 AUTOCOMPLETE_SIZE = 10
 
 
-def _browse_context(browse, facets=True, with_map=True, **extra):
+def _browse_context(browse, with_map=True, **extra):
     page_obj = browse.page()
     context = {
         "browse": browse,
@@ -31,7 +31,7 @@ def _browse_context(browse, facets=True, with_map=True, **extra):
         "typed_commune": browse.typed_commune,
         "candidates": browse.candidates,
         "page_obj": page_obj,
-        "facets": browse.facets() if facets and browse.active else [],
+        "facets": browse.facets() if browse.with_facets and browse.active else [],
         "map_data": browse.map(page_obj) if with_map else None,
         "categories": Theme.objects.filter(parent=None),
     }
@@ -112,15 +112,12 @@ def commune_detail(request, insee):
     if commune is None:
         return render(request, "fiches/commune_unknown.html", {"insee": insee[:5]}, status=404)
     remember(request, commune)
-    browse = Browse(request, commune=commune)
-    nearest = StructurePage.objects.live().nearest(commune.latitude, commune.longitude, NEAREST_STRUCTURES)
-    territories = [
-        t for t in TerritoirePage.objects.live() if t.covered_communes().filter(pk=commune.pk).exists()
-    ]
     # No facets here: the page gathers what applies; refining is the search page's job.
+    browse = Browse(request, commune=commune, with_facets=False)
+    nearest = StructurePage.objects.live().nearest(commune.latitude, commune.longitude, NEAREST_STRUCTURES)
+    territories = TerritoirePage.covering(commune)
     context = _browse_context(
         browse,
-        facets=False,
         with_map=False,  # the page's map shows the nearest places instead
         nearest=nearest,
         territories=territories,

@@ -6,33 +6,82 @@ files are served by the site (`static/territories/vendor/`).
 """
 
 from django.conf import settings
+from django.core.cache import caches
+from django.db.models import prefetch_related_objects
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+MARKER_KEY = "territories:marker:{pk}:{published}:{language}"
 
-def structure_marker(structure, request=None, distance_km=None):
-    """One marker: name, type, hours and a link (public fields only)."""
+
+def _described(structure):
+    """A marker without its link and distance: name, type, position, address and hours
+    (public fields only)."""
     return {
         "name": structure.title,
-        "kind": structure.get_kind_display(),
-        "url": structure.get_url(request),
+        "kind": structure.kind_label,
         "lat": structure.latitude,
         "lng": structure.longitude,
         "approximate": structure.location_is_approximate,
         "address": structure.full_address(),
         "hours": [f"{days} : {text}" for days, text in structure.hours_summary()],
-        "distance_km": round(distance_km, 1) if distance_km is not None else None,
     }
+
+
+def _marker_cache():
+    """The fragments cache when the site has one (each process's memory in production), else
+    the default one."""
+    return caches["template_fragments" if "template_fragments" in settings.CACHES else "default"]
+
+
+def _descriptions(structures):
+    """{pk: description} of these published structures. A result page shows a few dozen
+    places, each with its weekly hours: each description is kept for
+    TERRITORIES_MARKER_CACHE_SECONDS under its structure's publication time (new hours come
+    with a new publication, hence a new key), and the opening hours are read only for the
+    structures whose description is not kept."""
+    seconds = getattr(settings, "TERRITORIES_MARKER_CACHE_SECONDS", 600)
+    if not seconds:
+        prefetch_related_objects(structures, "opening_slots")
+        return {s.pk: _described(s) for s in structures}
+    language = get_language()
+    keys = {
+        s.pk: MARKER_KEY.format(
+            pk=s.pk,
+            published=s.last_published_at.timestamp() if s.last_published_at else "",
+            language=language,
+        )
+        for s in structures
+    }
+    cache = _marker_cache()
+    kept = cache.get_many(list(keys.values()))
+    missing = [s for s in structures if keys[s.pk] not in kept]
+    prefetch_related_objects(missing, "opening_slots")
+    fresh = {keys[s.pk]: _described(s) for s in missing}
+    if fresh:
+        cache.set_many(fresh, seconds)
+    kept.update(fresh)
+    return {pk: kept[key] for pk, key in keys.items()}
 
 
 def map_data(structures, request=None, commune=None):
     """The JSON given to the map script. `structures` is [structure] or [(structure, km)]."""
-    markers, seen = [], set()
+    placed, seen = [], set()
     for item in structures:
         structure, distance = item if isinstance(item, tuple) else (item, None)
         if structure.pk in seen or structure.latitude is None:
             continue
         seen.add(structure.pk)
-        markers.append(structure_marker(structure, request, distance))
+        placed.append((structure, distance))
+    described = _descriptions([s for s, _km in placed])
+    markers = [
+        {
+            **described[s.pk],
+            "url": s.get_url(request),
+            "distance_km": round(km, 1) if km is not None else None,
+        }
+        for s, km in placed
+    ]
     centre = None
     if commune is not None and commune.has_position:
         centre = {"name": commune.name, "lat": commune.latitude, "lng": commune.longitude}

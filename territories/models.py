@@ -309,6 +309,15 @@ class TerritoirePage(ViewRestrictionShortcut, Page):
         verbose_name = _("territoire d’action sociale")
         verbose_name_plural = _("territoires d’action sociale")
 
+    @classmethod
+    def covering(cls, commune):
+        """The live territories whose covered communes include `commune` (a commune of the
+        département), in one query."""
+        condition = Q(communes=commune)
+        if commune.epci_id is not None:
+            condition |= Q(epcis=commune.epci_id)
+        return cls.objects.live().filter(condition).distinct().order_by("title")
+
     def covered_communes(self):
         """Communes of the chosen EPCI (those of the département) plus the communes added."""
         code = self.get_parent().specific.code if self.get_parent() else departement_code()
@@ -420,8 +429,7 @@ class StructureQuerySet(PageQuerySet):
         )
 
     def nearest(self, lat, lng, limit=10):
-        """[(structure, km)] of the positioned structures, nearest first, with their opening
-        hours. Looks in a box around the point first, widened until it holds enough places."""
+        """[(structure, km)] of the positioned structures, nearest first. Looks in a box around the point first, widened until it holds enough places."""
         if lat is None or lng is None:
             return []
         positioned = self.exclude(latitude=None)
@@ -444,7 +452,8 @@ class StructureQuerySet(PageQuerySet):
                 break
             half_side *= 2
         distances = dict(ranked[:limit])
-        structures = self.filter(pk__in=distances).select_related("commune").prefetch_related("opening_slots")
+        # Their opening hours are read by the map, for those whose marker it does not keep.
+        structures = self.filter(pk__in=distances).select_related("commune")
         return sorted(((s, distances[s.pk]) for s in structures), key=lambda x: (x[1], x[0].title))
 
 
@@ -668,6 +677,12 @@ class StructurePage(ViewRestrictionShortcut, Verified, Page):
         return [
             (first if first == last else f"{first} – {last}", text) for first, last, text in lines if text
         ]
+
+    @property
+    def kind_label(self):
+        """`get_kind_display()` without its cost: Django hashes every lazy label of the
+        choices on each call (dozens of markers and cards per page)."""
+        return choice_labels(StructureKind).get(self.kind, self.kind)
 
     def distance_km_from(self, lat, lng):
         if self.latitude is None or lat is None:

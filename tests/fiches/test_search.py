@@ -169,6 +169,18 @@ def test_the_commune_page_gathers_fiches_nearest_places_and_a_map(client, world)
     assert client.session["commune"] == "71014"
 
 
+def test_the_commune_page_names_the_live_territories_covering_it(client, world):
+    builders.territory(world["departement"], "Creusot-Montceau", epcis=[world["cu"]])
+    builders.territory(world["departement"], "Autunois", communes=[world["autun"], world["le_creusot"]])
+    builders.territory(world["departement"], "Ancien découpage", communes=[world["le_creusot"]]).unpublish()
+
+    response = client.get(f"/communes/{world['le_creusot'].insee_code}/")
+    assert [t.title for t in response.context["territories"]] == ["Autunois", "Creusot-Montceau"]
+    assert "Creusot-Montceau" in response.content.decode()
+    # Mâcon has no EPCI here: no territory found through a missing EPCI.
+    assert list(client.get(f"/communes/{world['macon'].insee_code}/").context["territories"]) == []
+
+
 def test_an_unknown_commune_page_says_so_in_french(client, world):
     response = client.get("/communes/99999/")
     assert response.status_code == 404

@@ -29,8 +29,8 @@ TUESDAY_10H = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 def rows():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT fiche_id, title, departement_wide, themes, publics, keywords, communes, places, kinds"
-            " FROM fiches_search ORDER BY fiche_id"
+            "SELECT fiche_id, title, departement_wide, themes, publics, keywords, communes, territories,"
+            " places, kinds FROM fiches_search ORDER BY fiche_id"
         )
         return {
             r[0]: {
@@ -39,7 +39,9 @@ def rows():
                 **{
                     k: sorted(v)
                     for k, v in zip(
-                        ("themes", "publics", "keywords", "communes", "places", "kinds"), r[3:], strict=True
+                        ("themes", "publics", "keywords", "communes", "territories", "places", "kinds"),
+                        r[3:],
+                        strict=True,
                     )
                 },
             }
@@ -104,6 +106,7 @@ def network(world):
         "logement": logement,
         "familles": familles,
         "macon_fiche": macon,
+        "tas": tas,
     }
 
 
@@ -119,6 +122,36 @@ def test_a_published_fiche_has_its_row_with_everything_the_facets_read(network):
     assert row["places"] == [network["mds"].pk] and row["kinds"] == ["mds"]
     assert rows()[network["macon_fiche"].pk]["communes"] == [network["macon"].pk]
     assert rows()[network["familles"].pk]["communes"] == [network["autun"].pk]
+    # The live territories its communes fall in; a département-wide fiche lists none (it counts
+    # in every territory).
+    assert rows()[network["familles"].pk]["territories"] == [network["tas"].pk]
+    assert rows()[network["macon_fiche"].pk]["territories"] == [] and row["territories"] == []
+
+
+def test_the_territories_of_the_rows_are_those_of_the_territory_pages(network):
+    """The SQL that lists each territory's communes says what TerritoirePage.covered_communes()
+    says, EPCI (in the territory's département) and added communes alike."""
+    tas, world = network["tas"], network
+    wide = builders.territory(world["departement"], "Grand Chalonnais", epcis=[world["cu"]])
+    pairs = sorted(search_table.territory_communes())
+    assert pairs == sorted(
+        (t.pk, c) for t in (tas, wide) for c in t.covered_communes().values_list("pk", flat=True)
+    )
+    assert len({t for t, _c in pairs}) == 2
+
+
+def test_rows_follow_their_territories(network):
+    tas, macon_fiche = network["tas"], network["macon_fiche"]
+    tas.communes = [network["autun"], network["macon"]]  # Mâcon joins the territory
+    tas.save_revision().publish()
+    assert rows()[macon_fiche.pk]["territories"] == [tas.pk]
+    tas.unpublish()
+    assert all(row["territories"] == [] for row in rows().values())
+    tas.save_revision().publish()
+    assert rows()[macon_fiche.pk]["territories"] == [tas.pk]
+    assert rows()[network["familles"].pk]["territories"] == [tas.pk]
+    tas.delete()
+    assert all(row["territories"] == [] for row in rows().values())
 
 
 def test_rows_follow_unpublishing_deleting_and_the_pages_they_copy(network):
