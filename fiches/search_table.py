@@ -5,10 +5,11 @@
 A search reads Wagtail's index entries (several kilobytes a row, joined to the page tables by a
 text id) and each facet then joins three or four tables over the result ids: fine at a thousand
 fiches, far too slow at a hundred thousand, where a broad query matches tens of thousands. This
-table holds, per live fiche, its weighted text vector (the same vectors as Wagtail's index:
-title in weight A, the other fields as Wagtail weighs them) and, as integer arrays with GIN
-indexes, its themes (with their categories), publics, keywords, covered communes, the live
-territories those communes fall in, its live places and their kinds. A search with its facets and its commune is then a single query over one table
+table holds, per live fiche, as integer arrays with GIN indexes, its themes (with their
+categories), publics, keywords, covered communes, the live territories those communes fall in,
+its live places and their kinds; a second table (TEXT_TABLE) holds its weighted text vector
+(Wagtail's index vectors: title in weight A, the other fields as Wagtail weighs them). A search
+with its facets and its commune is then a single query over these tables
 whose filters are index lookups (`find`, used by fiches.browse).
 
 It is derived data, rewritten from the source tables by `refresh(ids)`:
@@ -29,11 +30,14 @@ from territories.caching import now_and_after_commit
 from territories.models import SlotAccess
 
 TABLE = "fiches_search"
+# The text vectors in a table of their own: a listing or a commune page reads tens of thousands
+# of rows of the narrow table (a few hundred bytes each); with the vectors inline it would read
+# ten times as many pages.
+TEXT_TABLE = "fiches_search_text"
 
 CREATE = [
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
         fiche_id integer PRIMARY KEY,
-        document tsvector NOT NULL,
         title text NOT NULL,
         departement_wide boolean NOT NULL,
         themes integer[] NOT NULL,
@@ -48,7 +52,6 @@ CREATE = [
     *(
         f"CREATE INDEX IF NOT EXISTS {TABLE}_{column} ON {TABLE} USING gin ({column})"
         for column in (
-            "document",
             "themes",
             "publics",
             "keywords",
@@ -59,14 +62,21 @@ CREATE = [
         )
     ),
     f"CREATE INDEX IF NOT EXISTS {TABLE}_title ON {TABLE} (title, fiche_id)",
+    f"""CREATE TABLE IF NOT EXISTS {TEXT_TABLE} (
+        fiche_id integer PRIMARY KEY,
+        document tsvector NOT NULL
+    )""",
+    f"CREATE INDEX IF NOT EXISTS {TEXT_TABLE}_document ON {TEXT_TABLE} USING gin (document)",
     # A row goes with its fiche, even when the fiche is deleted or its table emptied by SQL
     # (a foreign key would forbid the TRUNCATE Django's test runner and `flush` use).
     f"""CREATE OR REPLACE FUNCTION {TABLE}_forget() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'TRUNCATE' THEN
             DELETE FROM {TABLE};
+            DELETE FROM {TEXT_TABLE};
         ELSE
             DELETE FROM {TABLE} WHERE fiche_id = OLD.page_ptr_id;
+            DELETE FROM {TEXT_TABLE} WHERE fiche_id = OLD.page_ptr_id;
         END IF;
         RETURN NULL;
     END $$""",
@@ -80,6 +90,7 @@ DROP = [
     f"DROP TRIGGER IF EXISTS {TABLE}_forget_truncated ON fiches_fichepage",
     f"DROP FUNCTION IF EXISTS {TABLE}_forget()",
     f"DROP TABLE IF EXISTS {TABLE}",
+    f"DROP TABLE IF EXISTS {TEXT_TABLE}",
 ]
 
 # (territory, commune) for every commune a live territory covers: TerritoirePage.covered_communes()
@@ -101,11 +112,17 @@ tm AS (
     JOIN wagtailcore_page p ON p.id = tc.territoirepage_id AND p.live
 )"""
 
+# The live fiches, the source of both tables.
+_LIVE_FICHES = """
+FROM fiches_fichepage f
+JOIN wagtailcore_page p ON p.id = f.page_ptr_id AND p.live
+"""
+_IDS = " WHERE f.page_ptr_id = ANY(%(ids)s)"
+
 # The rows of the live fiches among %(ids)s (or all of them), from the source tables.
 _SELECT = f"""
 WITH {_TERRITORY_COMMUNES}
 SELECT f.page_ptr_id,
-    setweight(coalesce(e.title, ''::tsvector), 'A') || coalesce(e.body, ''::tsvector),
     p.title,
     f.coverage_kind = 'departement',
     ARRAY(SELECT DISTINCT x FROM fiches_fichepage_themes ft
@@ -129,17 +146,20 @@ SELECT f.page_ptr_id,
            JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live
            JOIN territories_openingslot os ON os.structure_id = pl.structure_id AND os.access = %(walk_in)s
            WHERE pl.fiche_id = f.page_ptr_id)
-FROM fiches_fichepage f
-JOIN wagtailcore_page p ON p.id = f.page_ptr_id AND p.live
+{_LIVE_FICHES}"""
+_COLUMNS = (
+    "fiche_id, title, departement_wide, themes, publics, keywords, communes, territories,"
+    " places, kinds, walk_in"
+)
+# Their text: Wagtail's index vectors, the title in weight A.
+_SELECT_TEXT = f"""
+SELECT f.page_ptr_id, setweight(coalesce(e.title, ''::tsvector), 'A') || coalesce(e.body, ''::tsvector)
+{_LIVE_FICHES}
 LEFT JOIN wagtailsearch_indexentry e
     ON e.content_type_id = (SELECT id FROM django_content_type
                             WHERE app_label = 'fiches' AND model = 'fichepage')
     AND e.object_id = f.page_ptr_id::text
 """
-_COLUMNS = (
-    "fiche_id, document, title, departement_wide, themes, publics, keywords, communes, territories,"
-    " places, kinds, walk_in"
-)
 
 
 def enabled(using=None):
@@ -152,11 +172,12 @@ def refresh(fiche_ids):
     if not ids or not enabled():
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE fiche_id = ANY(%(ids)s)", {"ids": ids})
+        for table in (TABLE, TEXT_TABLE):
+            cursor.execute(f"DELETE FROM {table} WHERE fiche_id = ANY(%(ids)s)", {"ids": ids})
         cursor.execute(
-            f"INSERT INTO {TABLE} ({_COLUMNS}) {_SELECT} WHERE f.page_ptr_id = ANY(%(ids)s)",
-            {"ids": ids, "walk_in": SlotAccess.WALK_IN},
+            f"INSERT INTO {TABLE} ({_COLUMNS}) {_SELECT} {_IDS}", {"ids": ids, "walk_in": SlotAccess.WALK_IN}
         )
+        cursor.execute(f"INSERT INTO {TEXT_TABLE} (fiche_id, document) {_SELECT_TEXT} {_IDS}", {"ids": ids})
 
 
 def refresh_now_and_after_commit(fiche_ids):
@@ -200,9 +221,12 @@ def rebuild(using=None):
     if not enabled(conn):
         return 0
     with conn.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")
+        # TRUNCATE, not DELETE: new tables, with no dead rows for every read to skip.
+        cursor.execute(f"TRUNCATE {TABLE}, {TEXT_TABLE}")
         cursor.execute(f"INSERT INTO {TABLE} ({_COLUMNS}) {_SELECT}", {"walk_in": SlotAccess.WALK_IN})
+        cursor.execute(f"INSERT INTO {TEXT_TABLE} (fiche_id, document) {_SELECT_TEXT}")
         cursor.execute(f"ANALYZE {TABLE}")
+        cursor.execute(f"ANALYZE {TEXT_TABLE}")
         cursor.execute(f"SELECT count(*) FROM {TABLE}")
         return cursor.fetchone()[0]
 
@@ -243,11 +267,12 @@ def find(conditions, params, order, query=None, config="french_unaccent", facets
     # "Has one of these ids": `= ANY` of a constant array is a hash lookup; `&&` would compare
     # every pair (a thousand structures open at 10 o'clock times each fiche's places).
     where = list(conditions)
-    rank = "0"
+    rank, source = "0", TABLE
     if query:
         tsquery = "plainto_tsquery(%(config)s::regconfig, %(q)s)"
         where.append(f"document @@ {tsquery}")
         rank = f"ts_rank(document, {tsquery})"
+        source = f"{TABLE} JOIN {TEXT_TABLE} USING (fiche_id)"
     # Only the page asked is sorted out of the matches (a top-N sort, not a sort of them all).
     parts = [
         "SELECT 'ids', NULL, (SELECT count(*) FROM m),"
@@ -274,7 +299,7 @@ def find(conditions, params, order, query=None, config="french_unaccent", facets
         ]
         parts.append("SELECT 'departement', '', count(*) FILTER (WHERE departement_wide), NULL FROM m")
     sql = (
-        f"WITH m AS MATERIALIZED (SELECT {columns}, {rank} AS rank FROM {TABLE}"
+        f"WITH m AS MATERIALIZED (SELECT {columns}, {rank} AS rank FROM {source}"
         f" WHERE {' AND '.join(where) or 'TRUE'}) " + " UNION ALL ".join(parts)
     )
     total, ids, counts = 0, [], {}

@@ -16,7 +16,7 @@ def forwards(apps, schema_editor):
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {table}_territories ON {table} USING gin (territories)"
         )
-        search_table.rebuild(schema_editor.connection)
+        # Filled by 0012, which rebuilds the table in its final shape.
 
 
 def backwards(apps, schema_editor):
