@@ -63,7 +63,18 @@ def database_url(size):
     return f"sqlite:///{folder / f'bench-{size}.sqlite3'}"
 
 
+def calibration_ms():
+    """The time of a fixed pure-Python loop (ten million additions): how fast this machine runs
+    Python today, to compare figures taken on different days or machines."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return (time.perf_counter() - start) * 1000
+
+
 def main():
+    print(f"  boucle Python de référence (10⁷ additions) : {calibration_ms():.0f} ms", file=sys.stderr)
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",") if s]
     for size in sizes:
         env = {
