@@ -9,6 +9,7 @@ that works without JavaScript; each facet value carries the number of results it
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import django_filters
@@ -109,7 +110,9 @@ class FicheFilter(django_filters.FilterSet):
 # --- Text ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def _fold(text):
+    """Lower case without accents; kept per word, since result pages fold the same words."""
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in text if not unicodedata.combining(c))
 
@@ -213,25 +216,39 @@ class Browse:
             self.typed_commune, self.candidates = commune.name, []
         self.commune = commune
         self.default_order_local = default_order_local
-        base = FichePage.objects.live()
-        for name, value in self.fixed.items():
-            base = FIXED_FILTERS[name](base, value)
-        if commune is not None:
-            base = base.covering(commune)
         data = request.GET.copy()
         for name in self.fixed:
             data.pop(name, None)
-        self.filterset = FicheFilter(data, queryset=base)
-        filtered = self.filterset.qs
+        # Validated here; its queryset is built only when read (`_filtered`): PostgreSQL's
+        # search table takes the criteria, not the queryset.
+        self.filterset = FicheFilter(data, queryset=FichePage.objects.none())
         if self.filterset.errors:
             messages.warning(request, _("Un filtre inconnu a été ignoré : vérifiez le lien utilisé."))
+
+    @cached_property
+    def _filtered(self):
+        """The live fiches matching the listing's fixed facet, the commune and the filters."""
+        base = FichePage.objects.live()
+        for name, value in self.fixed.items():
+            base = FIXED_FILTERS[name](base, value)
+        if self.commune is not None:
+            base = base.covering(self.commune)
+        self.filterset.queryset = base
+        return self.filterset.qs
+
+    @cached_property
+    def results(self):
+        """The results as a queryset, in order (read on SQLite)."""
         if self.query:
-            self.results = text_search(filtered, self.query)
-        elif default_order_local or commune is not None:
-            self.results = filtered.local_first()
-        else:
-            self.results = filtered.order_by("title", "pk")
-        self.ids = filtered if not self.query else self.results
+            return text_search(self._filtered, self.query)
+        if self.default_order_local or self.commune is not None:
+            return self._filtered.local_first()
+        return self._filtered.order_by("title", "pk")
+
+    @property
+    def ids(self):
+        """The results as a queryset to select ids from (unordered)."""
+        return self.results if self.query else self._filtered
 
     @property
     def active(self):

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -278,6 +279,26 @@ class DepartementPage(ViewRestrictionShortcut, Page):
         return context
 
 
+class TerritoirePageQuerySet(PageQuerySet):
+    def covering(self, commune, departement_code):
+        """The territories whose covered communes include `commune` (a Commune, its pk or an
+        OuterRef) of `departement_code`: the communes added, plus the communes of the EPCI chosen
+        that lie in the territory's own département (an EPCI may straddle two). The one statement
+        of the rule for a commune; `TerritoirePage.covered_communes()` reads it from the
+        territory's side and the search table writes it in SQL, for migrations (tests keep the
+        three in step)."""
+        parent = DepartementPage.objects.filter(
+            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+        ).values("code")[:1]
+        return (
+            self.annotate(parent_departement_code=Subquery(parent))
+            .filter(
+                Q(communes=commune) | Q(epcis__communes=commune, parent_departement_code=departement_code)
+            )
+            .distinct()
+        )
+
+
 class TerritoirePage(ViewRestrictionShortcut, Page):
     """A territoire d'action sociale (TAS): EPCI and/or communes chosen in the admin."""
 
@@ -309,17 +330,18 @@ class TerritoirePage(ViewRestrictionShortcut, Page):
         verbose_name = _("territoire d’action sociale")
         verbose_name_plural = _("territoires d’action sociale")
 
+    objects = PageManager.from_queryset(TerritoirePageQuerySet)()
+
     @classmethod
     def covering(cls, commune):
-        """The live territories whose covered communes include `commune` (a commune of the
-        département), in one query."""
-        condition = Q(communes=commune)
-        if commune.epci_id is not None:
-            condition |= Q(epcis=commune.epci_id)
-        return cls.objects.live().filter(condition).distinct().order_by("title")
+        """The live territories covering `commune`, by title, in one query."""
+        return cls.objects.live().covering(commune, commune.departement_code).order_by("title")
 
     def covered_communes(self):
-        """Communes of the chosen EPCI (those of the département) plus the communes added."""
+        """Communes of the chosen EPCI (those of the territory's département) plus the communes
+        added: TerritoirePageQuerySet.covering read from the communes' side. It reads the page's
+        own relations, not the database, so that a preview shows the communes being chosen; a
+        test checks that both sides agree on every commune."""
         code = self.get_parent().specific.code if self.get_parent() else departement_code()
         return Commune.objects.filter(
             Q(epci__in=self.epcis.all(), departement_code=code) | Q(pk__in=self.communes.all())

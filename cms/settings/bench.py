@@ -36,3 +36,5 @@ if _answers(BENCH_REDIS_URL):
             "OPTIONS": {"MAX_ENTRIES": 5000},
         },
     }
+    # As in production: sessions read from the cache, written through to the database.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -46,6 +46,25 @@ def test_a_territory_keeps_epci_members_outside_the_departement_out(world):
     assert world["outside"] not in tas.covered_communes()
 
 
+def test_a_territory_covers_a_commune_exactly_when_the_commune_is_among_its_communes(world):
+    """TerritoirePage.covering (from a commune) and covered_communes (from a territory) state the
+    same rule, the EPCI member of another département included."""
+    from territories.models import Commune, TerritoirePage
+
+    territories = [
+        builders.territory(world["departement"], "CU", epcis=[world["cu"]]),
+        builders.territory(world["departement"], "Nord", epcis=[world["cc"]], communes=[world["macon"]]),
+        builders.territory(world["departement"], "Mâcon", communes=[world["macon"], world["le_creusot"]]),
+    ]
+    communes = list(Commune.objects.all())
+    assert world["outside"] in communes and len(communes) >= 4
+    for commune in communes:
+        expected = sorted(t.title for t in territories if commune in t.covered_communes())
+        assert [t.title for t in TerritoirePage.covering(commune)] == expected, commune.name
+    assert [t.title for t in TerritoirePage.covering(world["le_creusot"])] == ["CU", "Mâcon"]
+    assert list(TerritoirePage.covering(world["outside"])) == []
+
+
 def test_changing_a_territory_updates_the_fiches_that_cover_it(world, django_capture_on_commit_callbacks):
     tas = builders.territory(world["departement"], "Nord", epcis=[world["cc"]])
     builders.fiche(world["fiche_index"], "TAS", coverage=CoverageKind.TERRITORIES, coverage_territories=[tas])
