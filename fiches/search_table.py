@@ -7,10 +7,11 @@ text id) and each facet then joins three or four tables over the result ids: fin
 fiches, far too slow at a hundred thousand, where a broad query matches tens of thousands. This
 table holds, per live fiche, as integer arrays with GIN indexes, its themes (with their
 categories), publics, keywords, covered communes, the live territories those communes fall in,
-its live places and their kinds; a second table (TEXT_TABLE) holds its weighted text vector
-(Wagtail's index vectors: title in weight A, the other fields as Wagtail weighs them). A search
-with its facets and its commune is then a single query over these tables
-whose filters are index lookups (`find`, used by fiches.browse).
+its live places and their kinds, and all the facet values in one array (`facets`). A second
+table (TEXT_TABLE) holds the same rows with their weighted text vector (Wagtail's index vectors:
+title in weight A, the other fields as Wagtail weighs them). A listing reads the first, a text
+search the second, each alone: a search with its facets and its commune is a single query over
+one table whose filters are index lookups (`find`, used by fiches.browse).
 
 It is derived data, rewritten from the source tables by `refresh(ids)`:
 - when a page is saved, published, unpublished, moved or deleted (fiches.signal_handlers: the
@@ -24,15 +25,19 @@ SQLite has no arrays and no text vectors: there, search and facets read the sour
 (fiches.browse) and this module does nothing.
 """
 
+import hashlib
+
 from django.db import connection, transaction
 
 from territories.caching import now_and_after_commit
-from territories.models import SlotAccess
+from territories.models import SlotAccess, StructureKind
 
 TABLE = "fiches_search"
-# The text vectors in a table of their own: a listing or a commune page reads tens of thousands
-# of rows of the narrow table (a few hundred bytes each); with the vectors inline it would read
-# ten times as many pages.
+# The rows again with their text vectors: a listing or a commune page reads tens of thousands of
+# rows of the narrow table (a few hundred bytes each), which with the vectors inline would be
+# three times as many pages; a text search reads the matches with their text and their facets
+# in one table, where a join of the two would read the narrow table whole (at 100,000 fiches,
+# half of a broad search's time).
 TEXT_TABLE = "fiches_search_text"
 
 CREATE = [
@@ -47,8 +52,13 @@ CREATE = [
         territories integer[] NOT NULL DEFAULT '{{}}',
         places integer[] NOT NULL,
         kinds text[] NOT NULL,
-        walk_in boolean NOT NULL
+        walk_in boolean NOT NULL,
+        facets integer[] NOT NULL DEFAULT '{{}}'
     )""",
+    # Columns added after the first version: every migration that runs CREATE brings an older
+    # table to this shape before it rebuilds it.
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS territories integer[] NOT NULL DEFAULT '{{}}'",
+    f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS facets integer[] NOT NULL DEFAULT '{{}}'",
     *(
         f"CREATE INDEX IF NOT EXISTS {TABLE}_{column} ON {TABLE} USING gin ({column})"
         for column in (
@@ -62,9 +72,11 @@ CREATE = [
         )
     ),
     f"CREATE INDEX IF NOT EXISTS {TABLE}_title ON {TABLE} (title, fiche_id)",
+    # The same rows with their text: a text search reads this table alone, with no join.
     f"""CREATE TABLE IF NOT EXISTS {TEXT_TABLE} (
-        fiche_id integer PRIMARY KEY,
-        document tsvector NOT NULL
+        LIKE {TABLE} INCLUDING DEFAULTS,
+        document tsvector NOT NULL,
+        PRIMARY KEY (fiche_id)
     )""",
     f"CREATE INDEX IF NOT EXISTS {TEXT_TABLE}_document ON {TEXT_TABLE} USING gin (document)",
     # A row goes with its fiche, even when the fiche is deleted or its table emptied by SQL
@@ -122,44 +134,86 @@ _IDS = " WHERE f.page_ptr_id = ANY(%(ids)s)"
 # The rows of the live fiches among %(ids)s (or all of them), from the source tables.
 _SELECT = f"""
 WITH {_TERRITORY_COMMUNES}
-SELECT f.page_ptr_id,
-    p.title,
-    f.coverage_kind = 'departement',
+SELECT f.page_ptr_id AS fiche_id,
+    p.title AS title,
+    f.coverage_kind = 'departement' AS departement_wide,
     ARRAY(SELECT DISTINCT x FROM fiches_fichepage_themes ft
           JOIN fiches_theme t ON t.id = ft.theme_id,
           LATERAL unnest(ARRAY[t.id, t.parent_id]) AS x
-          WHERE ft.fichepage_id = f.page_ptr_id AND x IS NOT NULL),
-    ARRAY(SELECT public_id FROM fiches_fichepage_publics WHERE fichepage_id = f.page_ptr_id),
-    ARRAY(SELECT tag_id FROM fiches_fichekeyword WHERE content_object_id = f.page_ptr_id),
-    ARRAY(SELECT commune_id FROM fiches_fichecoveredcommune WHERE fiche_id = f.page_ptr_id),
+          WHERE ft.fichepage_id = f.page_ptr_id AND x IS NOT NULL) AS themes,
+    ARRAY(SELECT public_id FROM fiches_fichepage_publics WHERE fichepage_id = f.page_ptr_id) AS publics,
+    ARRAY(SELECT tag_id FROM fiches_fichekeyword WHERE content_object_id = f.page_ptr_id) AS keywords,
+    ARRAY(SELECT commune_id FROM fiches_fichecoveredcommune WHERE fiche_id = f.page_ptr_id) AS communes,
     ARRAY(SELECT DISTINCT tm.territory FROM fiches_fichecoveredcommune fc
           JOIN tm ON tm.commune = fc.commune_id
-          WHERE fc.fiche_id = f.page_ptr_id AND f.coverage_kind <> 'departement'),
+          WHERE fc.fiche_id = f.page_ptr_id AND f.coverage_kind <> 'departement') AS territories,
     ARRAY(SELECT DISTINCT pl.structure_id FROM fiches_ficheplace pl
           JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live
-          WHERE pl.fiche_id = f.page_ptr_id),
+          WHERE pl.fiche_id = f.page_ptr_id) AS places,
     ARRAY(SELECT DISTINCT s.kind FROM fiches_ficheplace pl
           JOIN territories_structurepage s ON s.page_ptr_id = pl.structure_id
           JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live
-          WHERE pl.fiche_id = f.page_ptr_id),
+          WHERE pl.fiche_id = f.page_ptr_id) AS kinds,
     EXISTS(SELECT 1 FROM fiches_ficheplace pl
            JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live
            JOIN territories_openingslot os ON os.structure_id = pl.structure_id AND os.access = %(walk_in)s
-           WHERE pl.fiche_id = f.page_ptr_id)
+           WHERE pl.fiche_id = f.page_ptr_id) AS walk_in
 {_LIVE_FICHES}"""
-_COLUMNS = (
-    "fiche_id, title, departement_wide, themes, publics, keywords, communes, territories,"
-    " places, kinds, walk_in"
+COLUMNS = (
+    "fiche_id",
+    "title",
+    "departement_wide",
+    "themes",
+    "publics",
+    "keywords",
+    "communes",
+    "territories",
+    "places",
+    "kinds",
+    "walk_in",
 )
-# Their text: Wagtail's index vectors, the title in weight A.
-_SELECT_TEXT = f"""
-SELECT f.page_ptr_id, setweight(coalesce(e.title, ''::tsvector), 'A') || coalesce(e.body, ''::tsvector)
-{_LIVE_FICHES}
+_COLUMNS = ", ".join(COLUMNS)
+
+# Every facet value of a row (theme, public, territory, kind) in one integer array, so that all
+# facets are counted in a single pass over the results: the facet's number in the top bits, the
+# value in the low FACET_BITS (an id, or for a kind of structure the first 28 bits of its md5).
+FACET_BITS = 28
+FACETS = ("theme", "public", "territoire", "type")
+_THEME, _PUBLIC, _TERRITORY, _KIND = (n << FACET_BITS for n in range(len(FACETS)))
+_KIND_CODE = f"('x' || left(md5(k), {FACET_BITS // 4}))::bit({FACET_BITS})::int"
+_FACETS_OF_ROW = f"""ARRAY(
+    SELECT x FROM unnest(s.themes) AS x
+    UNION ALL SELECT {_PUBLIC} + x FROM unnest(s.publics) AS x
+    UNION ALL SELECT {_TERRITORY} + x FROM unnest(s.territories) AS x
+    UNION ALL SELECT {_KIND} + {_KIND_CODE} FROM unnest(s.kinds) AS k)"""
+
+
+def kind_code(kind):
+    """The code of a kind of structure in the facets column, as the SQL above computes it."""
+    return int(hashlib.md5(kind.encode(), usedforsecurity=False).hexdigest()[: FACET_BITS // 4], 16)
+
+
+def _insert(where=""):
+    """INSERT of the rows of the live fiches (`where`: which ones), facets column included."""
+    return (
+        f"INSERT INTO {TABLE} ({_COLUMNS}, facets) SELECT s.*, {_FACETS_OF_ROW} FROM ({_SELECT}{where}) AS s"
+    )
+
+
+def _insert_text(where=""):
+    """INSERT of the text table's rows, copied from the rows just written to TABLE (`where`:
+    which ones, `n` being TABLE) with their text: Wagtail's index vectors, the title in
+    weight A."""
+    return f"""
+INSERT INTO {TEXT_TABLE} ({_COLUMNS}, facets, document)
+SELECT {", ".join(f"n.{c}" for c in COLUMNS)}, n.facets,
+    setweight(coalesce(e.title, ''::tsvector), 'A') || coalesce(e.body, ''::tsvector)
+FROM {TABLE} n
 LEFT JOIN wagtailsearch_indexentry e
     ON e.content_type_id = (SELECT id FROM django_content_type
                             WHERE app_label = 'fiches' AND model = 'fichepage')
-    AND e.object_id = f.page_ptr_id::text
-"""
+    AND e.object_id = n.fiche_id::text
+{where}"""
 
 
 def enabled(using=None):
@@ -174,10 +228,8 @@ def refresh(fiche_ids):
     with connection.cursor() as cursor:
         for table in (TABLE, TEXT_TABLE):
             cursor.execute(f"DELETE FROM {table} WHERE fiche_id = ANY(%(ids)s)", {"ids": ids})
-        cursor.execute(
-            f"INSERT INTO {TABLE} ({_COLUMNS}) {_SELECT} {_IDS}", {"ids": ids, "walk_in": SlotAccess.WALK_IN}
-        )
-        cursor.execute(f"INSERT INTO {TEXT_TABLE} (fiche_id, document) {_SELECT_TEXT} {_IDS}", {"ids": ids})
+        cursor.execute(_insert(_IDS), {"ids": ids, "walk_in": SlotAccess.WALK_IN})
+        cursor.execute(_insert_text(" WHERE n.fiche_id = ANY(%(ids)s)"), {"ids": ids})
 
 
 def refresh_now_and_after_commit(fiche_ids):
@@ -198,21 +250,25 @@ def territory_communes():
 def refresh_territory(territory_id):
     """After a territory is published, unpublished or deleted: its id in exactly the rows of
     the fiches (not département-wide) covering one of its communes, if it is live. Two updates
-    over the indexed arrays, instead of rewriting thousands of rows."""
+    over the indexed arrays in each table, instead of rewriting thousands of rows."""
     if not enabled():
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {TABLE} SET territories = array_remove(territories, %(t)s)"
-            " WHERE territories @> ARRAY[%(t)s]::int[]",
-            {"t": territory_id},
-        )
-        cursor.execute(
-            f"WITH {_TERRITORY_COMMUNES} UPDATE {TABLE} SET territories = array_append(territories, %(t)s)"
-            " WHERE NOT departement_wide"
-            " AND communes && ARRAY(SELECT commune::int FROM tm WHERE territory = %(t)s)",
-            {"t": territory_id},
-        )
+        values = {"t": territory_id, "f": _TERRITORY + territory_id}
+        for table in (TABLE, TEXT_TABLE):
+            cursor.execute(
+                f"UPDATE {table} SET territories = array_remove(territories, %(t)s),"
+                " facets = array_remove(facets, %(f)s)"
+                " WHERE territories @> ARRAY[%(t)s]::int[]",
+                values,
+            )
+            cursor.execute(
+                f"WITH {_TERRITORY_COMMUNES} UPDATE {table} SET territories = array_append(territories, %(t)s),"
+                " facets = array_append(facets, %(f)s)"
+                " WHERE NOT departement_wide"
+                " AND communes && ARRAY(SELECT commune::int FROM tm WHERE territory = %(t)s)",
+                values,
+            )
 
 
 # The tables the rows are made of.
@@ -247,8 +303,8 @@ def rebuild(using=None):
         cursor.execute(f"ANALYZE {', '.join(_SOURCE_TABLES)}")
         # TRUNCATE, not DELETE: new tables, with no dead rows for every read to skip.
         cursor.execute(f"TRUNCATE {TABLE}, {TEXT_TABLE}")
-        cursor.execute(f"INSERT INTO {TABLE} ({_COLUMNS}) {_SELECT}", {"walk_in": SlotAccess.WALK_IN})
-        cursor.execute(f"INSERT INTO {TEXT_TABLE} (fiche_id, document) {_SELECT_TEXT}")
+        cursor.execute(_insert(), {"walk_in": SlotAccess.WALK_IN})
+        cursor.execute(_insert_text())
         cursor.execute(f"ANALYZE {TABLE}")
         cursor.execute(f"ANALYZE {TEXT_TABLE}")
         cursor.execute(f"SELECT count(*) FROM {TABLE}")
@@ -285,8 +341,13 @@ def find(conditions, params, order, query=None, config="french_unaccent", facets
     (a key of ORDERS).
 
     `facets`, when given, is a dict with the live territories and the structures open now (id
-    lists) and the result count up to which keywords are counted; the counts come back as {facet: {value: n}}. A
-    département-wide fiche counts in every territory."""
+    lists) and the result count up to which keywords are counted; the counts come back as
+    {facet: {value: n}}. A département-wide fiche counts in every territory.
+
+    The matches are read once (`m`); then one pass counts them with the flags (walk-in,
+    département-wide, open now) and sorts out the page asked (a top-N sort, not a sort of them
+    all), one pass counts every facet value (the facets column), and keywords are counted only
+    over a narrow result set."""
     params = {**params, "q": query or "", "config": config, "offset": offset, "limit": limit}
     # "Has one of these ids": `= ANY` of a constant array is a hash lookup; `&&` would compare
     # every pair (a thousand structures open at 10 o'clock times each fiche's places).
@@ -296,50 +357,53 @@ def find(conditions, params, order, query=None, config="french_unaccent", facets
         tsquery = "plainto_tsquery(%(config)s::regconfig, %(q)s)"
         where.append(f"document @@ {tsquery}")
         rank = f"ts_rank(document, {tsquery})"
-        source = f"{TABLE} JOIN {TEXT_TABLE} USING (fiche_id)"
-    # Only the page asked is sorted out of the matches (a top-N sort, not a sort of them all).
-    parts = [
-        "SELECT 'ids', NULL, (SELECT count(*) FROM m),"
-        f" ARRAY(SELECT fiche_id FROM m ORDER BY {ORDERS[order]} LIMIT %(limit)s OFFSET %(offset)s)"
-    ]
-    columns = "fiche_id, title, departement_wide"
+        source = TEXT_TABLE
+    columns, flags = "fiche_id, title, departement_wide", "NULL::bigint[]"
+    page = f"ARRAY(SELECT fiche_id FROM m ORDER BY {ORDERS[order]} LIMIT %(limit)s OFFSET %(offset)s)"
+    facet_parts = []
     if facets is not None:
-        columns += ", themes, publics, keywords, territories, places, kinds, walk_in"
+        columns += ", facets, keywords, places, walk_in"
         params.update(open_ids=list(facets["open"]), keyword_limit=facets["keyword_limit"])
-        parts += [
-            f"SELECT '{name}', x::text, count(*), NULL FROM m, unnest({column}) AS x GROUP BY x"
-            for name, column in (
-                ("theme", "themes"),
-                ("public", "publics"),
-                ("territoire", "territories"),
-                ("type", "kinds"),
-            )
+        # No structure open (nights, Sundays): nothing to look for in each row's places.
+        open_now = f"count(*) FILTER (WHERE {among('places', '%(open_ids)s')})" if facets["open"] else "0"
+        flags = (
+            f"ARRAY[count(*) FILTER (WHERE walk_in), count(*) FILTER (WHERE departement_wide), {open_now}]"
+        )
+        facet_parts = [
+            # unnest() in the select list, not as a joined function: a third faster.
+            "SELECT 'facet', x::text, count(*), NULL, NULL"
+            " FROM (SELECT unnest(facets) AS x FROM m) AS u GROUP BY x",
+            "SELECT 'mot_cle', x::text, count(*), NULL, NULL"
+            " FROM (SELECT unnest(keywords) AS x FROM m WHERE (SELECT count(*) FROM m) <= %(keyword_limit)s) AS u"
+            " GROUP BY x",
         ]
-        parts += [
-            "SELECT 'mot_cle', x::text, count(*), NULL FROM m, unnest(keywords) AS x"
-            " WHERE (SELECT count(*) FROM m) <= %(keyword_limit)s GROUP BY x",
-            f"SELECT 'ouvert', '', count(*) FILTER (WHERE {among('places', '%(open_ids)s')}), NULL FROM m",
-            "SELECT 'sans_rdv', '', count(*) FILTER (WHERE walk_in), NULL FROM m",
-        ]
-        parts.append("SELECT 'departement', '', count(*) FILTER (WHERE departement_wide), NULL FROM m")
     sql = (
         f"WITH m AS MATERIALIZED (SELECT {columns}, {rank} AS rank FROM {source}"
-        f" WHERE {' AND '.join(where) or 'TRUE'}) " + " UNION ALL ".join(parts)
+        f" WHERE {' AND '.join(where) or 'TRUE'}) "
+        + " UNION ALL ".join([f"SELECT 'ids', NULL, count(*), {page}, {flags} FROM m", *facet_parts])
     )
     total, ids, counts = 0, [], {}
     with transaction.atomic(), connection.cursor() as cursor:
         # A broad listing keeps tens of thousands of rows in `m`: in memory, not in temporary files.
         cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute(sql, params)
-        for facet, value, n, row_ids in cursor.fetchall():
-            if facet == "ids":
-                total, ids = n, row_ids or []
-            elif facet in ("ouvert", "sans_rdv", "departement"):
-                counts[facet] = n
-            elif n:
-                counts.setdefault(facet, {})[value] = n
+        rows = cursor.fetchall()
+    kinds = {kind_code(kind): kind for kind in StructureKind.values}
+    for part, value, n, row_ids, row_flags in rows:
+        if part == "ids":
+            total, ids = n, row_ids or []
+            if row_flags is not None:
+                counts["sans_rdv"], departement_wide, counts["ouvert"] = row_flags
+        elif part == "mot_cle":
+            counts.setdefault("mot_cle", {})[value] = n
+        else:
+            facet, code = FACETS[int(value) >> FACET_BITS], int(value) & ((1 << FACET_BITS) - 1)
+            if facet == "type":
+                if code not in kinds:  # a kind no longer offered
+                    continue
+                code = kinds[code]
+            counts.setdefault(facet, {})[str(code)] = n
     if facets is not None:
-        departement_wide = counts.pop("departement", 0)
         territories = counts.setdefault("territoire", {})
         for territory_id in facets["territories"]:
             if n := territories.get(str(territory_id), 0) + departement_wide:

@@ -26,27 +26,54 @@ pytestmark = [
 TUESDAY_10H = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
-def rows():
+ARRAYS = ("themes", "publics", "keywords", "communes", "territories", "places", "kinds")
+
+
+def table_rows(table):
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT fiche_id, title, departement_wide, themes, publics, keywords, communes, territories,"
-            " places, kinds FROM fiches_search ORDER BY fiche_id"
+        columns = (
+            "fiche_id, title, departement_wide, themes, publics, keywords, communes, territories, places"
         )
+        columns += ", kinds, walk_in, facets"
+        cursor.execute(f"SELECT {columns} FROM {table} ORDER BY fiche_id")  # noqa: S608 — module constants
         return {
             r[0]: {
                 "title": r[1],
                 "departement_wide": r[2],
-                **{
-                    k: sorted(v)
-                    for k, v in zip(
-                        ("themes", "publics", "keywords", "communes", "territories", "places", "kinds"),
-                        r[3:],
-                        strict=True,
-                    )
-                },
+                **{k: sorted(v) for k, v in zip(ARRAYS, r[3:10], strict=True)},
+                "walk_in": r[10],
+                "facets": sorted(r[11]),
             }
             for r in cursor.fetchall()
         }
+
+
+def encoded_facets(row):
+    """The facets column as it should be: every theme, public, territory and kind of the row."""
+    codes = [
+        (n << search_table.FACET_BITS) + value
+        for n, values in enumerate(
+            (
+                row["themes"],
+                row["publics"],
+                row["territories"],
+                [search_table.kind_code(k) for k in row["kinds"]],
+            )
+        )
+        for value in values
+    ]
+    return sorted(codes)
+
+
+def rows():
+    """The rows of the search table, once checked that the text table holds the same and that
+    each row's facets column says what its other columns say."""
+    narrow = table_rows(search_table.TABLE)
+    assert table_rows(search_table.TEXT_TABLE) == narrow
+    for row in narrow.values():
+        assert row.pop("facets") == encoded_facets(row)
+        del row["walk_in"]
+    return narrow
 
 
 @pytest.fixture
