@@ -50,9 +50,13 @@ def test_consultations_are_counted_per_page_and_day_without_cookies_and_robots_a
 def test_counting_a_view_costs_one_query(network, django_assert_num_queries):
     from moderation.consultations import record
 
-    record(network["fiche"])
-    with django_assert_num_queries(1):
-        record(network["fiche"])
+    yesterday = timezone.localdate() - timedelta(days=1)
+    for _ in range(2):  # the first view of a day creates its row, the next ones add to it
+        with django_assert_num_queries(1):
+            record(network["fiche"])
+    record(network["fiche"], day=yesterday)
+    counts = Consultation.objects.filter(page=network["fiche"]).order_by("day").values_list("day", "count")
+    assert list(counts) == [(yesterday, 1), (timezone.localdate(), 2)]
 
 
 # --- Indicators ---------------------------------------------------------------------------
