@@ -299,7 +299,9 @@ class Browse:
         """On PostgreSQL, the number of results, the ids of the page asked and, for a search or
         a listing that shows facets, every facet count, in one query over the search table (or
         from the cache)."""
-        with_counts = self.with_facets and self.active
+        # Facets already kept for these criteria (another page of the same results): not
+        # counted again.
+        with_counts = self.with_facets and self.active and self._kept_facets is None
         offset = self._offset
         return self._once(
             ("found", offset),
@@ -458,7 +460,9 @@ class Browse:
         """Each facet with its options: label, count within the results, and the URL that
         selects (or, when selected, removes) it. The counts are kept in the cache with the
         results; the URLs are this request's."""
-        facets = result_cache.cached(self._cache_key("facets"), self._count_facets)
+        facets = self._kept_facets
+        if facets is None:
+            facets = result_cache.cached(self._cache_key("facets"), self._count_facets)
         return [
             {
                 **facet,
@@ -472,6 +476,11 @@ class Browse:
             }
             for facet in facets
         ]
+
+    @cached_property
+    def _kept_facets(self):
+        """The facets panel kept for these criteria, read once per request."""
+        return result_cache.peek(self._cache_key("facets"))
 
     def _count_facets(self):
         counts = self._found().counts if search_table.enabled() else self._counts_from_tables()

@@ -65,3 +65,8 @@ def cached(cache_key, compute):
         value = compute()
         cache.set(cache_key, value, seconds())
     return value
+
+
+def peek(cache_key):
+    """What `cached` keeps under this key, or None (nothing kept, or no cache)."""
+    return cache.get(cache_key) if seconds() else None

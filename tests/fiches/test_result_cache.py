@@ -101,3 +101,23 @@ def test_parameters_in_another_order_or_another_page_share_the_results(client, w
         builders.fiche(world["fiche_index"], f"Aide alimentaire n° {n:02d}")
     first = queries(client, "/recherche/?q=alimentaire&page=1")
     assert queries(client, "/recherche/?page=2&q=alimentaire") < first
+
+
+def test_another_page_of_the_same_results_does_not_count_the_facets_again(client, world):
+    theme = Theme.objects.create(name="Alimentation", slug="alimentation")
+    for n in range(25):
+        fiche = builders.fiche(world["fiche_index"], f"Aide alimentaire n° {n:02d}")
+        if n % 2:
+            fiche.themes = [theme]
+            fiche.save_revision().publish()
+    first = client.get("/recherche/?q=alimentaire")
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get("/recherche/?q=alimentaire&page=2")
+    searches = [q["sql"] for q in ctx.captured_queries if "WITH m AS" in q["sql"]]  # before another request
+    titles = [{r.fiche.title for r in response.context["page_obj"].results} for response in (first, second)]
+    assert (len(titles[0]), len(titles[1]), titles[0] & titles[1]) == (20, 5, set())
+    assert facet_labels(client, "/recherche/?q=alimentaire&page=2", "theme") == [("Alimentation", 12)]
+    assert second.context["facets"] == first.context["facets"]
+    if connection.vendor == "postgresql":  # the search table's query: the page, no facet counts
+        (search,) = searches
+        assert "unnest(facets)" not in search
