@@ -160,6 +160,9 @@ def run_size(size):
         ],
         "commune_page": [f"/communes/{c.insee_code}/" for c in communes],
     }
+    # The machine's speed around this size's figures: a shared machine may change pace between
+    # sizes, which the ratio of their figures would then mistake for scaling.
+    print(f"  {size} : boucle de référence {calibration_ms():.0f} ms avant les mesures", file=sys.stderr)
     for name, urls in pages.items():
         p50, p95 = measure(client, urls)
         print(f"bench {name} {size} p50_ms={p50:.1f} p95_ms={p95:.1f}", flush=True)
@@ -168,6 +171,7 @@ def run_size(size):
             if name != "fiche_page":
                 p50, p95 = measure(client, urls)
                 print(f"bench {name}_uncached {size} p50_ms={p50:.1f} p95_ms={p95:.1f}", flush=True)
+    print(f"  {size} : boucle de référence {calibration_ms():.0f} ms après les mesures", file=sys.stderr)
 
 
 if __name__ == "__main__":
