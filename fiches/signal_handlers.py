@@ -10,23 +10,39 @@ from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from territories.caching import now_and_after_commit
-from territories.models import StructurePage, TerritoirePage
+from territories.models import DepartementPage, StructurePage, TerritoirePage
 
 from . import search_table
 from .models import CoverageKind, FicheKeyword, FichePage, FichePlace, Public, Theme
 from .result_cache import forget_results
 
 
+def _refresh_fiches_covering(territory_ids):
+    fiches = FichePage.objects.filter(
+        coverage_kind=CoverageKind.TERRITORIES, coverage_territories__in=territory_ids
+    ).distinct()
+    for fiche in fiches:
+        fiche.refresh_covered_communes()
+
+
 @receiver(page_published, sender=TerritoirePage)
 def refresh_fiches_of_territory(sender, instance, **kwargs):
-    def refresh():
-        fiches = FichePage.objects.filter(
-            coverage_kind=CoverageKind.TERRITORIES, coverage_territories=instance
-        )
-        for fiche in fiches:
-            fiche.refresh_covered_communes()
+    transaction.on_commit(lambda: _refresh_fiches_covering([instance.pk]))
 
-    transaction.on_commit(refresh)
+
+@receiver(page_published, sender=DepartementPage)
+def refresh_territories_of_departement(sender, instance, **kwargs):
+    """The département's code says which communes of its territories' EPCI they cover: the
+    fiches of those territories, and the search rows listing them, follow a change of it."""
+    territory_ids = list(TerritoirePage.objects.child_of(instance).values_list("pk", flat=True))
+
+    def refresh():
+        _refresh_fiches_covering(territory_ids)
+        for territory_id in territory_ids:
+            search_table.refresh_territory(territory_id)
+
+    if territory_ids:
+        transaction.on_commit(refresh)
 
 
 @receiver(post_save)

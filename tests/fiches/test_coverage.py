@@ -77,6 +77,21 @@ def test_changing_a_territory_updates_the_fiches_that_cover_it(world, django_cap
     assert titles(FichePage.objects.covering(world["le_creusot"])) == ["TAS"]
 
 
+def test_changing_the_departement_code_updates_the_fiches_of_its_territories(
+    world, django_capture_on_commit_callbacks
+):
+    tas = builders.territory(world["departement"], "CU", epcis=[world["cu"]])
+    builders.fiche(world["fiche_index"], "TAS", coverage=CoverageKind.TERRITORIES, coverage_territories=[tas])
+    assert titles(FichePage.objects.covering(world["le_creusot"])) == ["TAS"]
+
+    departement = world["departement"]
+    departement.code = "21"  # the EPCI's communes of the 71 are no longer the territory's
+    with django_capture_on_commit_callbacks(execute=True):
+        departement.save_revision().publish()
+
+    assert titles(FichePage.objects.covering(world["le_creusot"])) == []
+
+
 def test_a_draft_does_not_change_what_the_live_fiche_covers(world):
     fiche = builders.fiche(
         world["fiche_index"], "CU", coverage=CoverageKind.EPCI, coverage_epcis=[world["cu"]]

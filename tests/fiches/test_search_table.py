@@ -181,6 +181,26 @@ def test_rows_follow_their_territories(network):
     assert all(row["territories"] == [] for row in rows().values())
 
 
+def test_rows_follow_the_code_of_the_departement_of_their_territories(
+    network, django_capture_on_commit_callbacks
+):
+    wide = builders.territory(network["departement"], "Grand Chalonnais", epcis=[network["cu"]])
+    fiche = builders.fiche(
+        network["fiche_index"],
+        "Au Creusot",
+        coverage=CoverageKind.COMMUNES,
+        coverage_communes=[network["le_creusot"]],
+    )
+    assert rows()[fiche.pk]["territories"] == [wide.pk]
+
+    departement = network["departement"]
+    departement.code = "21"
+    with django_capture_on_commit_callbacks(execute=True):
+        departement.save_revision().publish()
+
+    assert rows()[fiche.pk]["territories"] == []
+
+
 def test_rows_follow_unpublishing_deleting_and_the_pages_they_copy(network):
     network["macon_fiche"].unpublish()
     assert network["macon_fiche"].pk not in rows()
