@@ -440,3 +440,11 @@ def test_listings_and_search_cost_the_same_number_of_queries_for_5_or_20_fiches(
     # come and go with the cached public-access check of the middleware.
     assert all(abs(after[url] - before[url]) <= 1 for url in urls), (before, after)
     assert max(after.values()) <= 45, after
+
+
+def test_each_kind_of_structure_has_its_own_code_in_the_search_table():
+    from fiches.search_table import FACET_BITS, kind_code
+    from territories.models import StructureKind
+
+    codes = [kind_code(kind) for kind in StructureKind.values]
+    assert len(set(codes)) == len(codes) and all(0 <= c < 1 << FACET_BITS for c in codes)

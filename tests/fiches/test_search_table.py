@@ -26,7 +26,7 @@ pytestmark = [
 TUESDAY_10H = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
-ARRAYS = ("themes", "publics", "keywords", "communes", "territories", "places", "kinds")
+ARRAYS = search_table.ARRAYS
 
 
 def table_rows(table):
