@@ -28,7 +28,12 @@ def _answers(url):
 BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 if _answers(BENCH_REDIS_URL):
     CACHES = {
-        "default": {"BACKEND": "cms.cache.RedisCache", "LOCATION": BENCH_REDIS_URL},
+        # Keys prefixed by the database: two sizes never read each other's entries.
+        "default": {
+            "BACKEND": "cms.cache.RedisCache",
+            "LOCATION": BENCH_REDIS_URL,
+            "KEY_PREFIX": str(DATABASES["default"]["NAME"]),  # noqa: F405
+        },
         # As in production: fiche fragments in each process's memory.
         "template_fragments": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

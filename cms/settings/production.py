@@ -16,6 +16,9 @@ CACHES = {
     "default": {
         "BACKEND": "cms.cache.RedisCache",
         "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # Two sites (say, a test instance beside the real one) sharing one Redis database would
+        # read each other's results, routes and sessions: each gets its own prefix.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
     },
     "template_fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
