@@ -407,9 +407,9 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
                 ids |= set(territory.specific.covered_communes().values_list("pk", flat=True))
             return ids
         if kind == CoverageKind.EPCI:
-            return set(
-                Commune.objects.filter(epci__in=self.coverage_epcis.all()).values_list("pk", flat=True)
-            )
+            # The EPCI's communes of the département, as for a territory (an EPCI may straddle two).
+            communes = Commune.objects.of_departement().filter(epci__in=self.coverage_epcis.all())
+            return set(communes.values_list("pk", flat=True))
         return set(self.coverage_communes.values_list("pk", flat=True))
 
     def refresh_covered_communes(self):

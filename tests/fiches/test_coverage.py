@@ -23,6 +23,8 @@ def test_an_epci_fiche_covers_its_member_communes_only(world):
     assert titles(FichePage.objects.covering(world["le_creusot"])) == ["CU"]
     assert titles(FichePage.objects.covering(world["autun"])) == []
     assert fiche.covers(world["le_creusot"]) and not fiche.covers(world["macon"])
+    # Its member outside the département is not the département's to answer for.
+    assert not fiche.covered_communes.filter(commune=world["outside"]).exists()
 
 
 def test_a_communes_fiche_covers_exactly_the_chosen_communes(world):
