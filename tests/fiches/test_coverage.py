@@ -27,6 +27,24 @@ def test_an_epci_fiche_covers_its_member_communes_only(world):
     assert not fiche.covered_communes.filter(commune=world["outside"]).exists()
 
 
+def test_the_refresh_command_recomputes_stored_coverage(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from fiches.models import FicheCoveredCommune
+
+    fiche = builders.fiche(
+        world["fiche_index"], "CU", coverage=CoverageKind.EPCI, coverage_epcis=[world["cu"]]
+    )
+    # As stored before EPCI coverage kept to the département's communes.
+    FicheCoveredCommune.objects.create(fiche=fiche, commune=world["outside"])
+    out = StringIO()
+    call_command("refresh_coverage", stdout=out)
+    assert list(fiche.covered_communes.values_list("commune__name", flat=True)) == ["Le Creusot"]
+    assert "Communes couvertes recalculées pour 1 fiche." in out.getvalue()
+
+
 def test_a_communes_fiche_covers_exactly_the_chosen_communes(world):
     builders.fiche(
         world["fiche_index"], "Mâcon seul", coverage=CoverageKind.COMMUNES, coverage_communes=[world["macon"]]
