@@ -3,7 +3,7 @@ table (fiches.search_table) right when what it copies changes, and the cached re
 searches and listings (fiches.result_cache) from outliving a change."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
 from wagtail.models import Page
@@ -30,10 +30,20 @@ def refresh_fiches_of_territory(sender, instance, **kwargs):
     transaction.on_commit(lambda: _refresh_fiches_covering([instance.pk]))
 
 
+@receiver(pre_save, sender=DepartementPage)
+def note_departement_code_change(sender, instance, **kwargs):
+    if instance.pk is not None:
+        stored = DepartementPage.objects.filter(pk=instance.pk).values_list("code", flat=True).first()
+        instance._code_changed = stored is not None and stored != instance.code
+
+
 @receiver(page_published, sender=DepartementPage)
 def refresh_territories_of_departement(sender, instance, **kwargs):
     """The département's code says which communes of its territories' EPCI they cover: the
-    fiches of those territories, and the search rows listing them, follow a change of it."""
+    fiches of those territories, and the search rows listing them, follow a change of it (and
+    only a change: editing the page's introduction recomputes nothing)."""
+    if not getattr(instance, "_code_changed", False):
+        return
     territory_ids = list(TerritoirePage.objects.child_of(instance).values_list("pk", flat=True))
 
     def refresh():

@@ -105,9 +105,15 @@ def test_changing_the_departement_code_updates_the_fiches_of_its_territories(
     assert titles(FichePage.objects.covering(world["le_creusot"])) == ["TAS"]
 
     departement = world["departement"]
-    departement.code = "21"  # the EPCI's communes of the 71 are no longer the territory's
-    with django_capture_on_commit_callbacks(execute=True):
+    departement.intro = "<p>Présentation.</p>"  # another change recomputes nothing
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         departement.save_revision().publish()
+    assert not [c for c in callbacks if "refresh_territories_of_departement" in c.__qualname__]
+
+    departement.code = "21"  # the EPCI's communes of the 71 are no longer the territory's
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        departement.save_revision().publish()
+    assert [c for c in callbacks if "refresh_territories_of_departement" in c.__qualname__]
 
     assert titles(FichePage.objects.covering(world["le_creusot"])) == []
 
