@@ -282,12 +282,14 @@ class Browse:
         )
 
     def _page_ids(self, offset):
-        """(number of results, ids of the PER_PAGE results from `offset`)."""
+        """(number of results, ids of the PER_PAGE results from `offset`, or of the last page
+        when `offset` is past the end)."""
         self._offset = offset
         if search_table.enabled():
             found = self._found()
             return found.total, found.ids
         ids = self.ranked_ids()
+        offset = min(offset, max(0, len(ids) - 1) // PER_PAGE * PER_PAGE)
         return len(ids), ids[offset : offset + PER_PAGE]
 
     def _total(self):
@@ -397,11 +399,9 @@ class Browse:
     def page(self):
         raw = str(self.request.GET.get("page") or "")
         number = _page_number(raw)
+        # Past the end, the ids are those of the last page (one query, not two).
         total, ids = self._page_ids((number - 1) * PER_PAGE)
-        last = max(1, -(-total // PER_PAGE))
-        if number > last:
-            number = last
-            total, ids = self._page_ids((number - 1) * PER_PAGE)
+        number = min(number, max(1, -(-total // PER_PAGE)))
         if raw and str(number) != raw.lstrip("0"):
             messages.info(self.request, _("Cette page de résultats n’existe pas : voici la plus proche."))
         page_obj = Paginator(_Window(total, ids), PER_PAGE).page(number)

@@ -319,7 +319,7 @@ class Found:
 def find(conditions, params, order, query=None, config="french_unaccent", facets=None, offset=0, limit=20):
     """The fiches matching every SQL condition of `conditions` (on this table's columns, with
     `params`) and the text `query`: how many, and `limit` of their ids from `offset` in `order`
-    (a key of ORDERS).
+    (a key of ORDERS), or those of the last page when `offset` is past the end.
 
     `facets`, when given, is a dict with the live territories and the structures open now (id
     lists) and the result count up to which keywords are counted; the counts come back as
@@ -340,7 +340,12 @@ def find(conditions, params, order, query=None, config="french_unaccent", facets
         rank = f"ts_rank(document, {tsquery})"
         source = TEXT_TABLE
     columns, flags = "fiche_id, title, departement_wide", "NULL::bigint[]"
-    page = f"ARRAY(SELECT fiche_id FROM m ORDER BY {ORDERS[order]} LIMIT %(limit)s OFFSET %(offset)s)"
+    # An offset past the end reads the last page instead: no second query for it.
+    last_offset = "GREATEST((SELECT count(*) FROM m) - 1, 0) / %(limit)s * %(limit)s"
+    page = (
+        f"ARRAY(SELECT fiche_id FROM m ORDER BY {ORDERS[order]}"
+        f" LIMIT %(limit)s OFFSET LEAST(%(offset)s, {last_offset}))"
+    )
     facet_parts = []
     if facets is not None:
         columns += ", facets, keywords, places, walk_in"

@@ -121,3 +121,21 @@ def test_another_page_of_the_same_results_does_not_count_the_facets_again(client
     if connection.vendor == "postgresql":  # the search table's query: the page, no facet counts
         (search,) = searches
         assert "unnest(facets)" not in search
+
+
+def test_a_page_past_the_end_shows_the_last_one_from_a_single_search(client, world):
+    for n in range(25):
+        builders.fiche(world["fiche_index"], f"Aide alimentaire n° {n:02d}")
+    last = client.get("/recherche/?q=alimentaire&page=2")
+    with CaptureQueriesContext(connection) as ctx:
+        past = client.get("/recherche/?q=alimentaire&page=7")
+    searches = [q["sql"] for q in ctx.captured_queries if "WITH m AS" in q["sql"]]  # before another request
+
+    def titles(response):
+        return [r.fiche.title for r in response.context["page_obj"].results]
+
+    assert past.context["page_obj"].number == 2
+    assert titles(past) == titles(last) and len(titles(past)) == 5
+    assert "n’existe pas" in past.content.decode()
+    if connection.vendor == "postgresql":
+        assert len(searches) == 1
