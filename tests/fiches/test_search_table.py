@@ -285,3 +285,19 @@ def test_the_table_finds_what_the_source_tables_find(client, network, monkeypatc
         "Hébergement d’urgence à Mâcon",  # the local fiche first, then the département-wide one
         "Aide aux soins dentaires",
     ]
+
+
+def test_both_tables_index_every_array():
+    """A filter on any array is an index lookup in either table (the text table's are read
+    when a frequent word comes with narrow filters)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE tablename IN (%s, %s) AND indexdef LIKE '%%gin%%'",
+            [search_table.TABLE, search_table.TEXT_TABLE],
+        )
+        indexed = {
+            (table, definition.rsplit("(", 1)[1].rstrip(")")) for table, definition in cursor.fetchall()
+        }
+    for table in (search_table.TABLE, search_table.TEXT_TABLE):
+        assert {column for t, column in indexed if t == table} >= set(ARRAYS), table
+    assert (search_table.TEXT_TABLE, "document") in indexed
