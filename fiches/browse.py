@@ -305,11 +305,16 @@ class Browse:
         # counted again.
         with_counts = self.with_facets and self.active and self._kept_facets is None
         offset = self._offset
+
+        def find():
+            found = self._find(with_counts, offset)
+            if with_counts:  # this same page asked again, its facets then kept: read, not searched
+                result_cache.keep(self._cache_key("found", False, offset), found)
+            return found
+
         return self._once(
             ("found", offset),
-            lambda: result_cache.cached(
-                self._cache_key("found", with_counts, offset), lambda: self._find(with_counts, offset)
-            ),
+            lambda: result_cache.cached(self._cache_key("found", with_counts, offset), find),
         )
 
     def _find(self, with_counts, offset):

@@ -67,6 +67,12 @@ def cached(cache_key, compute):
     return value
 
 
+def keep(cache_key, value):
+    """Keep `value` under this key too (what `cached` would read there)."""
+    if seconds():
+        cache.set(cache_key, value, seconds())
+
+
 def peek(cache_key):
     """What `cached` keeps under this key, or None (nothing kept, or no cache)."""
     return cache.get(cache_key) if seconds() else None

@@ -139,3 +139,19 @@ def test_a_page_past_the_end_shows_the_last_one_from_a_single_search(client, wor
     assert "n’existe pas" in past.content.decode()
     if connection.vendor == "postgresql":
         assert len(searches) == 1
+
+
+def test_the_same_search_asked_again_is_read_not_searched(client, world):
+    for n in range(3):
+        builders.fiche(world["fiche_index"], f"Aide alimentaire n° {n:02d}")
+    first = client.get("/recherche/?q=alimentaire")
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get("/recherche/?q=alimentaire")
+    searches = [q["sql"] for q in ctx.captured_queries if "WITH m AS" in q["sql"]]  # before another request
+
+    assert [r.fiche.pk for r in again.context["page_obj"].results] == [
+        r.fiche.pk for r in first.context["page_obj"].results
+    ]
+    assert again.context["facets"] == first.context["facets"]
+    if connection.vendor == "postgresql":
+        assert searches == []
