@@ -18,17 +18,27 @@ PGHOST (default 127.0.0.1) and PGUSER (default postgres); the cache is Redis as 
 Searches and listings keep what they find in the cache for a while (fiches/result_cache.py),
 so the figures above are those of a query asked again. The same pages are also measured with
 that cache turned off, the cost for the first agent to ask, as lines named `<name>_uncached`.
+
+The sizes are measured in turns (BENCH_PASSES, default 4: 10k, 100k, 100k, 10k, 10k, ...), each
+pass taking its share of the BENCH_ROUNDS requests per page, and each figure is computed over
+all the passes of its size: on a shared machine whose pace changes during a run, a slow spell
+then falls on every size alike instead of on whichever size it was measuring, which would
+otherwise read as scaling.
 """
 
+import json
+import math
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+PASSES = max(1, int(os.environ.get("BENCH_PASSES", "4")))
 
 
 def database_url(size):
@@ -76,37 +86,68 @@ def calibration_ms():
 def main():
     print(f"  boucle Python de référence (10⁷ additions) : {calibration_ms():.0f} ms", file=sys.stderr)
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",") if s]
+    rounds = math.ceil(ROUNDS / PASSES)
+    samples = {size: {} for size in sizes}
+    with tempfile.TemporaryDirectory() as folder:
+        for n in range(PASSES):
+            # ABBA: each size is measured as often early as late in the run.
+            for size in sizes if n % 2 == 0 else reversed(sizes):
+                out = Path(folder) / f"{size}.json"
+                env = {
+                    **os.environ,
+                    "DATABASE_URL": database_url(size),
+                    "DJANGO_SETTINGS_MODULE": "cms.settings.bench",
+                }
+                command = [
+                    sys.executable,
+                    __file__,
+                    "--size",
+                    str(size),
+                    "--rounds",
+                    str(rounds),
+                    "--pass",
+                    str(n),
+                    "--out",
+                    str(out),
+                ]
+                subprocess.run(command, env=env, check=True)
+                for name, values in json.loads(out.read_text()).items():
+                    samples[size].setdefault(name, []).extend(values)
     for size in sizes:
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url(size),
-            "DJANGO_SETTINGS_MODULE": "cms.settings.bench",
-        }
-        subprocess.run([sys.executable, __file__, "--size", str(size)], env=env, check=True)
+        for name, values in samples[size].items():
+            p50, p95 = percentiles(values)
+            print(f"bench {name} {size} p50_ms={p50:.1f} p95_ms={p95:.1f}", flush=True)
+
+
+def percentiles(samples):
+    samples = sorted(samples)
+    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
 
 
 # --- One size, in its own process (its own database) -------------------------------------
 
 
-def measure(client, urls):
-    """p50 and p95 in ms over ROUNDS requests, cycling through `urls` (after one warm-up each)."""
+def measure(client, urls, rounds, first):
+    """Server times in ms of `rounds` requests, cycling through `urls` from the `first`th (after
+    one warm-up each): the passes together go through the list as one run would."""
     for url in urls:
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{url} a répondu {response.status_code}")
     samples = []
-    for n in range(ROUNDS):
-        url = urls[n % len(urls)]
+    for n in range(rounds):
+        url = urls[(first + n) % len(urls)]
         start = time.perf_counter()
         response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{url} a répondu {response.status_code}")
-    samples.sort()
-    return statistics.median(samples), samples[int(0.95 * (len(samples) - 1))]
+    return samples
 
 
-def run_size(size):
+def run_size(size, rounds, number):
+    """{page name: server times in ms} for pass `number` over `size`'s database (built first
+    if it is missing or smaller)."""
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -160,22 +201,21 @@ def run_size(size):
         ],
         "commune_page": [f"/communes/{c.insee_code}/" for c in communes],
     }
-    # The machine's speed around this size's figures: a shared machine may change pace between
-    # sizes, which the ratio of their figures would then mistake for scaling.
-    print(f"  {size} : boucle de référence {calibration_ms():.0f} ms avant les mesures", file=sys.stderr)
-    for name, urls in pages.items():
-        p50, p95 = measure(client, urls)
-        print(f"bench {name} {size} p50_ms={p50:.1f} p95_ms={p95:.1f}", flush=True)
+    # The machine's pace around this pass: a shared machine may change pace during a run.
+    print(f"  {size} : boucle de référence {calibration_ms():.0f} ms avant la passe", file=sys.stderr)
+    start = number * rounds
+    samples = {name: measure(client, urls, rounds, start) for name, urls in pages.items()}
     with override_settings(FICHES_RESULTS_CACHE_SECONDS=0):
         for name, urls in pages.items():
             if name != "fiche_page":
-                p50, p95 = measure(client, urls)
-                print(f"bench {name}_uncached {size} p50_ms={p50:.1f} p95_ms={p95:.1f}", flush=True)
-    print(f"  {size} : boucle de référence {calibration_ms():.0f} ms après les mesures", file=sys.stderr)
+                samples[f"{name}_uncached"] = measure(client, urls, rounds, start)
+    print(f"  {size} : boucle de référence {calibration_ms():.0f} ms après la passe", file=sys.stderr)
+    return samples
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--size":
-        run_size(int(sys.argv[2]))
+    if len(sys.argv) == 9 and sys.argv[1::2] == ["--size", "--rounds", "--pass", "--out"]:
+        result = run_size(*(int(value) for value in sys.argv[2:7:2]))
+        Path(sys.argv[8]).write_text(json.dumps(result))
     else:
         main()
