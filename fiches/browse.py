@@ -355,6 +355,8 @@ class Browse:
                 "territories": self._live_territory_ids(),
                 "open": self._structure_ids("open"),
                 "keyword_limit": FACET_IDS_LIMIT,
+                # The panel lists a chosen category's thématiques (fixed, it shows no themes).
+                "thematiques": "theme" in self.selected_filters() and "theme" not in self.fixed,
             }
         config = settings.WAGTAILSEARCH_BACKENDS["default"].get("SEARCH_CONFIG") or "french_unaccent"
         return search_table.find(

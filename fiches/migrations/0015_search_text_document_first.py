@@ -1,6 +1,7 @@
 """The text table (fiches.search_table.TEXT_TABLE) made again with its text vector as first
 column, where a search finds it without stepping over every row's arrays; both tables are
-rebuilt. Other databases skip this migration."""
+rebuilt, their `facets` column now holding the theme categories only (the thématiques are
+counted from `themes` when a category is chosen). Other databases skip this migration."""
 
 from django.db import migrations
 
