@@ -356,11 +356,11 @@ def find(conditions, params, order, query=None, config="french_unaccent", facets
         rank = f"ts_rank(document, {tsquery})"
         source = TEXT_TABLE
     columns, flags = "fiche_id, title, departement_wide", "NULL::bigint[]"
-    # An offset past the end reads the last page instead: no second query for it.
+    # An offset past the end reads the last page instead: no second query for it (the first
+    # page needs no such bound, nor the count it costs).
     last_offset = "GREATEST((SELECT total FROM n) - 1, 0) / %(limit)s * %(limit)s"
-    page = (
-        f"ARRAY(SELECT fiche_id FROM m ORDER BY {ORDERS[order]}"
-        f" LIMIT %(limit)s OFFSET LEAST(%(offset)s, {last_offset}))"
+    page = f"ARRAY(SELECT fiche_id FROM m ORDER BY {ORDERS[order]} LIMIT %(limit)s" + (
+        f" OFFSET LEAST(%(offset)s, {last_offset}))" if offset else ")"
     )
     facet_parts = []
     if facets is not None:
