@@ -33,6 +33,14 @@ def queries(client, url):
     return len(ctx.captured_queries)
 
 
+def searched(client, url):
+    """The response to `url` and the queries it sent to the search table (PostgreSQL), read
+    before any other request: Django empties its query log when a request starts."""
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return response, [q["sql"] for q in ctx.captured_queries if "WITH m AS" in q["sql"]]
+
+
 def test_a_search_asked_again_is_read_from_the_cache(client, world, settings):
     builders.fiche(world["fiche_index"], "Aide alimentaire d’urgence")
     url = "/recherche/?q=alimentaire"
@@ -111,9 +119,7 @@ def test_another_page_of_the_same_results_does_not_count_the_facets_again(client
             fiche.themes = [theme]
             fiche.save_revision().publish()
     first = client.get("/recherche/?q=alimentaire")
-    with CaptureQueriesContext(connection) as ctx:
-        second = client.get("/recherche/?q=alimentaire&page=2")
-    searches = [q["sql"] for q in ctx.captured_queries if "WITH m AS" in q["sql"]]  # before another request
+    second, searches = searched(client, "/recherche/?q=alimentaire&page=2")
     titles = [{r.fiche.title for r in response.context["page_obj"].results} for response in (first, second)]
     assert (len(titles[0]), len(titles[1]), titles[0] & titles[1]) == (20, 5, set())
     assert facet_labels(client, "/recherche/?q=alimentaire&page=2", "theme") == [("Alimentation", 12)]
@@ -127,9 +133,7 @@ def test_a_page_past_the_end_shows_the_last_one_from_a_single_search(client, wor
     for n in range(25):
         builders.fiche(world["fiche_index"], f"Aide alimentaire n° {n:02d}")
     last = client.get("/recherche/?q=alimentaire&page=2")
-    with CaptureQueriesContext(connection) as ctx:
-        past = client.get("/recherche/?q=alimentaire&page=7")
-    searches = [q["sql"] for q in ctx.captured_queries if "WITH m AS" in q["sql"]]  # before another request
+    past, searches = searched(client, "/recherche/?q=alimentaire&page=7")
 
     def titles(response):
         return [r.fiche.title for r in response.context["page_obj"].results]
@@ -145,9 +149,7 @@ def test_the_same_search_asked_again_is_read_not_searched(client, world):
     for n in range(3):
         builders.fiche(world["fiche_index"], f"Aide alimentaire n° {n:02d}")
     first = client.get("/recherche/?q=alimentaire")
-    with CaptureQueriesContext(connection) as ctx:
-        again = client.get("/recherche/?q=alimentaire")
-    searches = [q["sql"] for q in ctx.captured_queries if "WITH m AS" in q["sql"]]  # before another request
+    again, searches = searched(client, "/recherche/?q=alimentaire")
 
     assert [r.fiche.pk for r in again.context["page_obj"].results] == [
         r.fiche.pk for r in first.context["page_obj"].results
