@@ -7,9 +7,10 @@ text id) and each facet then joins three or four tables over the result ids: fin
 fiches, far too slow at a hundred thousand, where a broad query matches tens of thousands. This
 table holds, per live fiche, as integer arrays with GIN indexes, its themes (with their
 categories), publics, keywords, covered communes, the live territories those communes fall in,
-its live places and their kinds, and all the facet values in one array (`facets`). A second
-table (TEXT_TABLE) holds the same rows with their weighted text vector (Wagtail's index vectors:
-title in weight A, the other fields as Wagtail weighs them). A listing reads the first, a text
+its live places and their kinds, and the facet values (theme categories, publics, territories,
+kinds) in one array (`facets`). A second table (TEXT_TABLE) holds the same rows with their
+weighted text vector (Wagtail's index vectors: title in weight A, the other fields as Wagtail
+weighs them), its arrays indexed too. A listing reads the first, a text
 search the second, each alone: a search with its facets and its commune is a single query over
 one table whose filters are index lookups (`find`, used by fiches.browse).
 
