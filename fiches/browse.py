@@ -6,6 +6,7 @@ django-filter `FilterSet` read from the query string, so every combination is a 
 that works without JavaScript; each facet value carries the number of results it would give.
 """
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -268,7 +269,16 @@ class Browse:
             sorted((name, getattr(value, "pk", value)) for name, value in self.selected_filters().items()),
             self.default_order_local,
             get_language(),
+            self._open_now_criterion(),
         )
+
+    def _open_now_criterion(self):
+        """What the results depend on of the clock: which places are open now, when they count
+        them (the facets) or filter by them; nothing otherwise."""
+        if not (self.with_facets and self.active) and "ouvert" not in self.selected_filters():
+            return None
+        ids = sorted(self._structure_ids("open"))
+        return hashlib.sha256(repr(ids).encode()).hexdigest()[:16]
 
     def ranked_ids(self):
         """On SQLite, the ids of every result, in order, read in one query (or from the cache):
@@ -387,15 +397,18 @@ class Browse:
         )
 
     def _structure_ids(self, which):
-        """Ids of the live structures open now ("open", for the quarter hour) or with walk-in
-        hours ("walk_in"), kept with the results."""
+        """Ids of the live structures open now ("open", kept for the quarter hour) or with
+        walk-in hours ("walk_in"), kept with the results."""
 
         def read():
             structures = StructurePage.objects.live()
             query = structures.open_at() if which == "open" else structures.with_walk_in_hours()
             return list(query.values_list("pk", flat=True))
 
-        return self._once(which, lambda: result_cache.cached(result_cache.Keys("structures", which)(), read))
+        slot = result_cache.time_slot() if which == "open" else None
+        return self._once(
+            which, lambda: result_cache.cached(result_cache.Keys("structures", which, slot)(), read)
+        )
 
     def _once(self, name, compute):
         memo = self.__dict__.setdefault("_memo", {})

@@ -8,7 +8,10 @@ counts, the matching structures) is kept for `FICHES_RESULTS_CACHE_SECONDS` (15 
 turns it off) under a key made of everything it depends on:
 
 - the request's criteria (text, commune, facets, the listing's fixed facet) and the language;
-- the quarter hour, for "open now" (opening hours change on the quarter hour in practice);
+- for results that count or filter the places open now, which of them are open (the list of
+  the open places is itself kept for the quarter hour, `time_slot`: opening hours change on the
+  quarter hour in practice). Results stay valid from one quarter hour to the next while the
+  same places are open: all night, all weekend, most of a morning;
 - a generation number, incremented whenever a page is saved, moved or deleted, a theme, a
   public or a keyword changes, or a fiche's covered communes are recomputed
   (fiches.signal_handlers): a published change shows in the next search, never 15 minutes
@@ -45,12 +48,12 @@ def time_slot(now=None):
 
 
 class Keys:
-    """Cache keys for what one request finds: the generation and the quarter hour are read
-    once, then every key adds its own criteria (any repr-able values). The query text goes
-    into a hash, never into the cache in clear."""
+    """Cache keys for what one request finds: the generation is read once, then every key adds
+    its own criteria (any repr-able values). The query text goes into a hash, never into the
+    cache in clear."""
 
     def __init__(self, *criteria):
-        self.criteria = (GENERATION.current(), time_slot(), *criteria)
+        self.criteria = (GENERATION.current(), *criteria)
 
     def __call__(self, *more):
         return KEY_PREFIX + hashlib.sha256(repr((*self.criteria, *more)).encode()).hexdigest()

@@ -157,3 +157,30 @@ def test_the_same_search_asked_again_is_read_not_searched(client, world):
     assert again.context["facets"] == first.context["facets"]
     if connection.vendor == "postgresql":
         assert searches == []
+
+
+def test_results_are_kept_from_one_quarter_hour_to_the_next_while_the_same_places_are_open(
+    client, world, monkeypatch
+):
+    """They depend on the clock only through the places open now: found again when one opens
+    or closes, not every quarter hour (a broad search's first ask, paid four times an hour)."""
+    tuesday = [(1, (9, 0), (12, 0), True)]
+    ccas = builders.structure(world["structure_index"], world["autun"], "CCAS d’Autun", slots=tuesday)
+    builders.fiche(world["fiche_index"], "Aide alimentaire", places=[ccas])
+    url = "/recherche/?q=alimentaire"
+
+    def at(hour, minute):
+        monkeypatch.setattr(
+            "django.utils.timezone.now", lambda: datetime(2026, 11, 24, hour, minute, tzinfo=PARIS)
+        )
+        response, searches = searched(client, url)
+        return facet_count(response, "ouvert"), len(searches)
+
+    def facet_count(response, name):
+        facets = {f["name"]: f for f in response.context["facets"]}
+        return [o["count"] for o in facets[name]["options"]] if name in facets else []
+
+    assert at(10, 0)[0] == [1]
+    assert at(10, 20) == ([1], 0)  # another quarter hour, the same place open: kept
+    assert at(12, 30)[0] == []  # closed: found again, nothing open to offer
+    assert at(13, 40) == ([], 0)
