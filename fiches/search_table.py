@@ -50,10 +50,15 @@ TEXT_TABLE_DEFINITION = f"""CREATE TABLE IF NOT EXISTS {TEXT_TABLE} (
     LIKE {TABLE} INCLUDING DEFAULTS,
     PRIMARY KEY (fiche_id)
 )"""
-TEXT_ARRAY_INDEXES = [
-    f"CREATE INDEX IF NOT EXISTS {TEXT_TABLE}_{column} ON {TEXT_TABLE} USING gin ({column})"
-    for column in ARRAYS
-]
+
+
+def array_index(table, column):
+    """The name of `table`'s GIN index on its array `column`, and the statement creating it."""
+    name = f"{table}_{column}"
+    return name, f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column})"
+
+
+TEXT_ARRAY_INDEXES = [array_index(TEXT_TABLE, column)[1] for column in ARRAYS]
 
 CREATE = [
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -74,7 +79,7 @@ CREATE = [
     # table to this shape before it rebuilds it.
     f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS territories integer[] NOT NULL DEFAULT '{{}}'",
     f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS facets integer[] NOT NULL DEFAULT '{{}}'",
-    *(f"CREATE INDEX IF NOT EXISTS {TABLE}_{column} ON {TABLE} USING gin ({column})" for column in ARRAYS),
+    *(array_index(TABLE, column)[1] for column in ARRAYS),
     f"CREATE INDEX IF NOT EXISTS {TABLE}_title ON {TABLE} (title, fiche_id)",
     # The same rows with their text: a text search reads this table alone, with no join. The
     # text comes first: a search tests it in every row, most of which it then leaves, and a

@@ -18,7 +18,8 @@ def backwards(apps, schema_editor):
 
     if schema_editor.connection.vendor == "postgresql":
         for column in search_table.ARRAYS:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {search_table.TEXT_TABLE}_{column}")
+            name, _create = search_table.array_index(search_table.TEXT_TABLE, column)
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
