@@ -42,7 +42,7 @@ from territories.models import (  # noqa: F401 (add_months and ReviewInterval re
 )
 from territories.restrictions import ViewRestrictionShortcut
 
-from . import search_table
+from . import result_cache, search_table
 from .blocks import FicheBodyBlock
 from .commune_choice import chosen_commune
 from .result_cache import forget_results
@@ -444,7 +444,15 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
     def place_structures(self, for_cards=False):
         """The live places, in the editor's order (sort_order), then creation order: the same on
         every database. With their opening hours; or, `for_cards`, only the columns a structure
-        card shows (includes/structure_card.html), about half the time of the whole rows."""
+        card shows (includes/structure_card.html), about half the time of the whole rows, and
+        kept in the results cache (fiches.result_cache) until any page is saved, moved or
+        deleted: a fiche page viewed again reads no places."""
+        if for_cards:
+            key = result_cache.Keys("fiche-places", self.pk)()
+            return result_cache.cached(key, lambda: self._read_places(for_cards=True))
+        return self._read_places()
+
+    def _read_places(self, for_cards=False):
         places = self.places.select_related("structure__commune").order_by("sort_order", "pk")
         if for_cards:
             places = places.only("fiche", "sort_order", *(f"structure__{n}" for n in STRUCTURE_CARD_FIELDS))
@@ -503,6 +511,8 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
             show_pro=self.user_can_see_pro(request.user),
             report_url=url_from_setting("REPERES_REPORT_URL_NAME", self.pk),
             fragment_seconds=getattr(settings, "FICHES_FRAGMENT_CACHE_SECONDS", 600),
+            # In the cached fragments' keys: what they show of other pages is never older.
+            generation=result_cache.GENERATION.current(),
         )
 
         def json_ld():

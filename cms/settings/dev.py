@@ -5,5 +5,5 @@ DEBUG = True
 SECRET_KEY = "django-insecure-dev-only-reperes"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "cms.cache.LocMemCache"}}
 REPERES_ALLOW_DEMO = True

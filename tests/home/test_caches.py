@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction, Site
 
+from fiches.models import FichePlace
 from home.models import SiteSettings
 from tests import builders
 
@@ -127,7 +128,7 @@ def _fiche_page_queries(client, url):
     return len(ctx.captured_queries)
 
 
-def test_a_fiche_page_costs_three_queries_whatever_its_number_of_places(site, client):
+def test_a_fiche_page_costs_two_queries_whatever_its_number_of_places(site, client, settings):
     autun = builders.commune(builders.AUTUN)
     few = builders.fiche(
         site["fiche_index"],
@@ -139,6 +140,32 @@ def test_a_fiche_page_costs_three_queries_whatever_its_number_of_places(site, cl
         "Accès aux soins",
         places=[builders.structure(site["structure_index"], autun, f"Lieu {i}") for i in range(6)],
     )
-    # The page's own row, the consultation counted, its places with their communes.
+    # The page's own row and the consultation counted: its places are kept with the results.
+    assert _fiche_page_queries(client, few.url) == 2
+    assert _fiche_page_queries(client, many.url) == 2
+    # Without that cache, one more: the places with their communes, however many.
+    settings.FICHES_RESULTS_CACHE_SECONDS = 0
     assert _fiche_page_queries(client, few.url) == 3
     assert _fiche_page_queries(client, many.url) == 3
+
+
+def test_the_places_kept_for_a_fiche_page_follow_every_change_at_once(site, client):
+    autun = builders.commune(builders.AUTUN)
+    ccas = builders.structure(site["structure_index"], autun, "CCAS d’Autun")
+    fiche = builders.fiche(site["fiche_index"], "Aide alimentaire", places=[ccas])
+    assert "CCAS d’Autun" in _served(client, fiche.url)[1]  # the places are now in the cache
+
+    ccas.title = "Centre communal d’action sociale d’Autun"
+    ccas.save_revision().publish()
+    assert "Centre communal d’action sociale d’Autun" in _served(client, fiche.url)[1]
+
+    mds = builders.structure(site["structure_index"], autun, "Maison des solidarités d’Autun")
+    fiche = fiche.get_latest_revision_as_object()
+    fiche.places.add(FichePlace(structure=mds))
+    fiche.save_revision().publish()
+    assert "Maison des solidarités d’Autun" in _served(client, fiche.url)[1]
+
+    ccas.refresh_from_db()
+    ccas.unpublish()
+    html = _served(client, fiche.url)[1]
+    assert "Centre communal d’action sociale d’Autun" not in html and "Maison des solidarités d’Autun" in html
