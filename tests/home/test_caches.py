@@ -169,3 +169,23 @@ def test_the_places_kept_for_a_fiche_page_follow_every_change_at_once(site, clie
     ccas.unpublish()
     html = _served(client, fiche.url)[1]
     assert "Centre communal d’action sociale d’Autun" not in html and "Maison des solidarités d’Autun" in html
+
+
+def test_a_page_read_by_its_route_has_every_field_the_orm_reads(site):
+    from fiches.models import FichePage
+    from home.models import HomePage, by_pk
+    from territories.models import StructurePage
+
+    autun = builders.commune(builders.AUTUN)
+    ccas = builders.structure(site["structure_index"], autun, "CCAS d’Autun", phone="03 85 00 00 00")
+    fiche = builders.fiche(site["fiche_index"], "Aide alimentaire", places=[ccas])
+    fiche.body = [("conditions", "<p>Colis alimentaires chaque mardi.</p>")]
+    fiche.save_revision().publish()
+    for model, pk in ((FichePage, fiche.pk), (StructurePage, ccas.pk), (HomePage, site["home"].pk)):
+        read, expected = by_pk(model, pk), model.objects.get(pk=pk)
+        assert type(read) is model and read.pk == pk and not read.get_deferred_fields()
+        for field in model._meta.concrete_fields:
+            assert field.value_from_object(read) == field.value_from_object(expected), field.name
+        assert not read._state.adding and read._state.db == "default"
+    assert "Colis alimentaires chaque mardi." in str(by_pk(FichePage, fiche.pk).body[0].value)
+    assert by_pk(FichePage, ccas.pk) is None and by_pk(FichePage, 10**9) is None
