@@ -17,7 +17,9 @@ turns it off) under a key made of everything it depends on:
   (fiches.signal_handlers): a published change shows in the next search, never 15 minutes
   later.
 
-The page of results itself (titles, summaries, places, distances) is always read afresh.
+The page of results itself (titles, summaries, places, distances) is always read afresh. A fiche
+page keeps its places here too (`FichePage.place_structures`), and its cached fragments put the
+generation in their keys: both follow the same changes.
 """
 
 import hashlib
