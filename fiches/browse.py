@@ -336,8 +336,6 @@ class Browse:
             conditions.append(sql.replace("%s", f"%({name})s"))
 
         criteria = {**self.selected_filters(), **self.fixed}
-        if self.commune is not None:
-            add("(departement_wide OR communes @> ARRAY[%s]::int[])", self.commune.pk)
         for name, value in criteria.items():
             if name == "theme":
                 add("themes @> ARRAY[%s]::int[]", value.pk)
@@ -370,7 +368,15 @@ class Browse:
             }
         config = settings.WAGTAILSEARCH_BACKENDS["default"].get("SEARCH_CONFIG") or "french_unaccent"
         return search_table.find(
-            conditions, params, order, self.query, config, facets, offset=offset, limit=PER_PAGE
+            conditions,
+            params,
+            order,
+            self.query,
+            config,
+            facets,
+            offset=offset,
+            limit=PER_PAGE,
+            commune=self.commune.pk if self.commune is not None else None,
         )
 
     def _live_territory_ids(self):

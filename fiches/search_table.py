@@ -60,6 +60,11 @@ def array_index(table, column):
 
 TEXT_ARRAY_INDEXES = [array_index(TEXT_TABLE, column)[1] for column in ARRAYS]
 
+# The département-wide fiches in title order: a commune's listing counts them and takes the
+# first of them from here (`find` with a commune and no facets), not from the whole table.
+DEPARTEMENT_WIDE_INDEX_NAME = f"{TABLE}_departement_wide"
+DEPARTEMENT_WIDE_INDEX = f"CREATE INDEX IF NOT EXISTS {DEPARTEMENT_WIDE_INDEX_NAME} ON {TABLE} (title, fiche_id) WHERE departement_wide"
+
 CREATE = [
     f"""CREATE TABLE IF NOT EXISTS {TABLE} (
         fiche_id integer PRIMARY KEY,
@@ -81,6 +86,7 @@ CREATE = [
     f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS facets integer[] NOT NULL DEFAULT '{{}}'",
     *(array_index(TABLE, column)[1] for column in ARRAYS),
     f"CREATE INDEX IF NOT EXISTS {TABLE}_title ON {TABLE} (title, fiche_id)",
+    DEPARTEMENT_WIDE_INDEX,
     # The same rows with their text: a text search reads this table alone, with no join. The
     # text comes first: a search tests it in every row, most of which it then leaves, and a
     # column after the arrays would be found only by stepping over them (a sixth of a broad
@@ -329,6 +335,59 @@ def among(column, array_param):
     return f"EXISTS (SELECT 1 FROM unnest({column}) AS e WHERE e = ANY({array_param}::int[]))"
 
 
+_COVERS_COMMUNE = "(departement_wide OR communes @> ARRAY[%(commune)s]::int[])"
+
+
+def _offset(offset):
+    """SQL: the OFFSET of the page asked, or of the last page when `offset` is past the end (`n`
+    holding the number of matches): no second query for it. The first page needs no such bound,
+    nor the count it costs."""
+    if not offset:
+        return ""
+    return " OFFSET LEAST(%(offset)s, GREATEST((SELECT total FROM n) - 1, 0) / %(limit)s * %(limit)s)"
+
+
+def _run(sql, params):
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A broad listing keeps tens of thousands of rows in `m`: in memory, not in temporary files.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
+        # The tables are read from memory (a few hundred megabytes at 100,000 fiches), where a
+        # page read out of order costs little more than the next one: PostgreSQL's default (4,
+        # for spinning disks) would read the whole text table for a word in a fifth of the rows,
+        # where the word's index leads to those rows alone (a tenth faster at 100,000 fiches).
+        cursor.execute(f"SET LOCAL random_page_cost = {RANDOM_PAGE_COST}")
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _find_local(conditions, params):
+    """`find` for what applies to a commune, with no text and no facets (a commune's page, a
+    listing's later pages): its own fiches first, then the département-wide ones, each by title.
+    The two parts are read apart: the commune's own fiches through the communes' index, the
+    département-wide ones counted and the first of them taken from their own index, in title
+    order. Read together, the département-wide fiches (a third of them all, say) made every
+    such listing read the whole table."""
+    other = " AND ".join(conditions) or "TRUE"
+    # Each part holds at most the rows up to the end of the page asked.
+    params = {**params, "window": params["offset"] + params["limit"]}
+    sql = f"""
+WITH own AS MATERIALIZED (
+    SELECT fiche_id, title FROM {TABLE}
+    WHERE NOT departement_wide AND communes @> ARRAY[%(commune)s]::int[] AND {other}),
+n AS (SELECT (SELECT count(*) FROM own)
+             + (SELECT count(*) FROM {TABLE} WHERE departement_wide AND {other}) AS total)
+SELECT (SELECT total FROM n), ARRAY(
+    SELECT fiche_id FROM (
+        (SELECT false AS departement_wide, title, fiche_id FROM own
+         ORDER BY title, fiche_id LIMIT %(window)s)
+        UNION ALL
+        (SELECT true, title, fiche_id FROM {TABLE} WHERE departement_wide AND {other}
+         ORDER BY title, fiche_id LIMIT %(window)s)
+    ) AS u ORDER BY {ORDERS["local"]} LIMIT %(limit)s{_offset(params["offset"])})"""
+    ((total, ids),) = _run(sql, params)
+    return Found(total, ids or [], {})
+
+
 class Found:
     """What one search or listing finds, read in one query: the number of results, the ids of
     the page asked, in order, and, when asked, the count of results per facet value."""
@@ -339,10 +398,21 @@ class Found:
         self.counts = counts
 
 
-def find(conditions, params, order, query=None, config="french_unaccent", facets=None, offset=0, limit=20):
+def find(
+    conditions,
+    params,
+    order,
+    query=None,
+    config="french_unaccent",
+    facets=None,
+    offset=0,
+    limit=20,
+    commune=None,
+):
     """The fiches matching every SQL condition of `conditions` (on this table's columns, with
-    `params`) and the text `query`: how many, and `limit` of their ids from `offset` in `order`
-    (a key of ORDERS), or those of the last page when `offset` is past the end.
+    `params`), covering the `commune` (an id) when one is given, and the text `query`: how many,
+    and `limit` of their ids from `offset` in `order` (a key of ORDERS), or those of the last
+    page when `offset` is past the end.
 
     `facets`, when given, is a dict with the live territories and the structures open now (id
     lists), the result count up to which keywords are counted and whether to count the
@@ -353,10 +423,21 @@ def find(conditions, params, order, query=None, config="french_unaccent", facets
     département-wide, open now) and sorts out the page asked (a top-N sort, not a sort of them
     all), one pass counts every facet value (the facets column), and keywords are counted only
     over a narrow result set."""
-    params = {**params, "q": query or "", "config": config, "offset": offset, "limit": limit}
+    params = {
+        **params,
+        "q": query or "",
+        "config": config,
+        "offset": offset,
+        "limit": limit,
+        "commune": commune,
+    }
+    if commune is not None and facets is None and not query and order == "local":
+        return _find_local(conditions, params)
     # "Has one of these ids": `= ANY` of a constant array is a hash lookup; `&&` would compare
     # every pair (a thousand structures open at 10 o'clock times each fiche's places).
     where = list(conditions)
+    if commune is not None:
+        where.append(_COVERS_COMMUNE)
     rank, source = "0", TABLE
     if query:
         tsquery = "plainto_tsquery(%(config)s::regconfig, %(q)s)"
@@ -364,12 +445,7 @@ def find(conditions, params, order, query=None, config="french_unaccent", facets
         rank = f"ts_rank(document, {tsquery})"
         source = TEXT_TABLE
     columns, flags = "fiche_id, title, departement_wide", "NULL::bigint[]"
-    # An offset past the end reads the last page instead: no second query for it (the first
-    # page needs no such bound, nor the count it costs).
-    last_offset = "GREATEST((SELECT total FROM n) - 1, 0) / %(limit)s * %(limit)s"
-    page = f"ARRAY(SELECT fiche_id FROM m ORDER BY {ORDERS[order]} LIMIT %(limit)s" + (
-        f" OFFSET LEAST(%(offset)s, {last_offset}))" if offset else ")"
-    )
+    page = f"ARRAY(SELECT fiche_id FROM m ORDER BY {ORDERS[order]} LIMIT %(limit)s{_offset(offset)})"
     facet_parts = []
     if facets is not None:
         columns += ", facets, keywords, places, walk_in"
@@ -402,16 +478,7 @@ def find(conditions, params, order, query=None, config="french_unaccent", facets
         + " UNION ALL ".join([f"SELECT 'ids', NULL, count(*), {page}, {flags} FROM m", *facet_parts])
     )
     total, ids, counts = 0, [], {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        # A broad listing keeps tens of thousands of rows in `m`: in memory, not in temporary files.
-        cursor.execute("SET LOCAL work_mem = '32MB'")
-        # The tables are read from memory (a few hundred megabytes at 100,000 fiches), where a
-        # page read out of order costs little more than the next one: PostgreSQL's default (4,
-        # for spinning disks) would read the whole text table for a word in a fifth of the rows,
-        # where the word's index leads to those rows alone (a tenth faster at 100,000 fiches).
-        cursor.execute(f"SET LOCAL random_page_cost = {RANDOM_PAGE_COST}")
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _run(sql, params)
     kinds = {kind_code(kind): kind for kind in StructureKind.values}
     for part, value, n, row_ids, row_flags in rows:
         if part == "ids":

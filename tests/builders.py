@@ -66,7 +66,7 @@ def territory(departement_page, title="Territoire de test", epcis=(), communes=(
 def fiche(index, title="Fiche de test", coverage=CoverageKind.DEPARTEMENT, places=(), **values):
     m2m = {
         k: values.pop(k)
-        for k in ("coverage_territories", "coverage_epcis", "coverage_communes")
+        for k in ("coverage_territories", "coverage_epcis", "coverage_communes", "themes", "publics")
         if k in values
     }
     page = FichePage(

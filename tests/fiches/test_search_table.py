@@ -306,3 +306,56 @@ def test_both_tables_index_every_array():
     for table in (search_table.TABLE, search_table.TEXT_TABLE):
         assert {column for t, column in indexed if t == table} >= set(ARRAYS), table
     assert (search_table.TEXT_TABLE, "document") in indexed
+
+
+def test_what_applies_to_a_commune_is_read_in_two_parts_with_the_same_result(db):
+    """A commune's listing with no text and no facets reads its own fiches and the
+    département-wide ones apart (`_find_local`): the same count and the same pages, the last page
+    for an offset past the end, with other conditions too, as the one-pass reading."""
+    pages = builders.site()
+    autun, macon = builders.commune(builders.AUTUN), builders.commune(builders.MACON)
+    logement = Theme.objects.create(name="Logement (démo)", slug="logement-demo")
+    index = pages["fiche_index"]
+    for n, title in enumerate(["Colis solidaires", "Aide au loyer", "Banque alimentaire", "Vestiaire"]):
+        builders.fiche(
+            index,
+            f"{title} d’Autun",
+            coverage=CoverageKind.COMMUNES,
+            coverage_communes=[autun],
+            themes=[logement] if n % 2 else [],
+        )
+    builders.fiche(index, "Aide au loyer de Mâcon", coverage=CoverageKind.COMMUNES, coverage_communes=[macon])
+    for n, title in enumerate(["Accès aux droits", "Chèque énergie", "Mutuelle solidaire", "Zéro sans toit"]):
+        builders.fiche(index, title, themes=[logement] if n % 2 else [])
+    search_table.rebuild()
+
+    def both(conditions, params, offset, limit=3):
+        split = search_table.find(conditions, params, "local", offset=offset, limit=limit, commune=autun.pk)
+        whole = search_table.find(
+            [*conditions, "(departement_wide OR communes @> ARRAY[%(c)s]::int[])"],
+            {**params, "c": autun.pk},
+            "local",
+            offset=offset,
+            limit=limit,
+        )
+        assert (split.total, split.ids) == (whole.total, whole.ids), offset
+        return split
+
+    titles = dict(Page.objects.values_list("pk", "title"))
+    first = both([], {}, 0)
+    assert first.total == 8
+    assert [titles[i] for i in first.ids] == [
+        "Aide au loyer d’Autun",  # the commune's own fiches first, by title
+        "Banque alimentaire d’Autun",
+        "Colis solidaires d’Autun",
+    ]
+    assert [titles[i] for i in both([], {}, 3).ids] == [
+        "Vestiaire d’Autun",
+        "Accès aux droits",
+        "Chèque énergie",
+    ]
+    assert [titles[i] for i in both([], {}, 6).ids] == ["Mutuelle solidaire", "Zéro sans toit"]
+    assert both([], {}, 300).ids == both([], {}, 6).ids  # past the end: the last page
+    themed = both(["themes @> ARRAY[%(t)s]::int[]"], {"t": logement.pk}, 0)
+    assert [titles[i] for i in themed.ids] == ["Aide au loyer d’Autun", "Vestiaire d’Autun", "Chèque énergie"]
+    assert themed.total == 4 and both(["themes @> ARRAY[%(t)s]::int[]"], {"t": logement.pk}, 3).ids
