@@ -189,6 +189,11 @@ class _Window:
         return self.ids
 
 
+# What a result shows of its fiche (fiches/includes/results.html): not the body, the
+# professional section and the forty other columns of the page.
+FICHE_RESULT_FIELDS = ("title", "url_path", "summary", "last_verified", "is_demo")
+
+
 @dataclass
 class Result:
     fiche: FichePage
@@ -431,7 +436,7 @@ class Browse:
         if raw and str(number) != raw.lstrip("0"):
             messages.info(self.request, _("Cette page de résultats n’existe pas : voici la plus proche."))
         page_obj = Paginator(_Window(total, ids), PER_PAGE).page(number)
-        by_id = {f.pk: f for f in FichePage.objects.filter(pk__in=ids)}
+        by_id = {f.pk: f for f in FichePage.objects.filter(pk__in=ids).only(*FICHE_RESULT_FIELDS)}
         page_obj.results = self._results([by_id[pk] for pk in ids if pk in by_id])
         return page_obj
 
