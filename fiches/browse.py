@@ -500,7 +500,9 @@ class Browse:
                 "options": [
                     {
                         **option,
-                        "url": self._url(**{facet["name"]: None if option["selected"] else option["value"]}),
+                        "url": self._option_url(
+                            facet["name"], None if option["selected"] else option["value"]
+                        ),
                     }
                     for option in facet["options"]
                 ],
@@ -530,17 +532,22 @@ class Browse:
         ]
         return [f for f in facets if f and f["options"] and f["name"] not in self.fixed]
 
-    def _url(self, **changes):
-        """This request's URL with `changes` ({parameter: value, or None to remove it}) and
-        without its page number: what QueryDict.copy() and urlencode() would give, without a
-        deep copy per facet option."""
-        params = dict(self._query_lists)
-        for key, value in changes.items():
-            if value is None:
-                params.pop(key, None)
-            else:
-                params[key] = [value]
-        encoded = urlencode([(key, value) for key, values in params.items() for value in values])
+    def _option_url(self, name, value):
+        """This request's URL with the parameter `name` set to `value` (None: removed), in its
+        place, and without the page number: what QueryDict.copy() and urlencode() would give.
+        The other parameters, before and after `name`, are encoded once per facet, not once
+        per option (a panel has some fifty)."""
+        around = self.__dict__.setdefault("_encoded_around", {})
+        if name not in around:
+            items = list(self._query_lists.items())
+            at = next((n for n, (key, _values) in enumerate(items) if key == name), len(items))
+            around[name] = tuple(
+                urlencode([(key, v) for key, values in part for v in values])
+                for part in (items[:at], items[at + 1 :])
+            )
+        before, after = around[name]
+        middle = "" if value is None else urlencode([(name, value)])
+        encoded = "&".join(part for part in (before, middle, after) if part)
         return f"?{encoded}" if encoded else self.request.path
 
     @cached_property

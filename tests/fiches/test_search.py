@@ -274,6 +274,23 @@ def test_a_facet_link_is_a_shareable_url_that_works_without_javascript(client, f
     assert "<script" not in followed.content.decode().split("<main")[1].split("carte-donnees")[0]
 
 
+def test_each_facet_link_is_the_request_with_that_one_parameter_changed_in_its_place(client, faceted):
+    from django.http import QueryDict
+
+    query = "q=aide&theme=sante&page=2&public=familles&sans_rdv=1"
+    response = client.get(f"/recherche/?{query}")
+    links = [(f["name"], o) for f in response.context["facets"] for o in f["options"]]
+    assert {name for name, _option in links} >= {"theme", "public", "sans_rdv"}
+    for name, option in links:
+        expected = QueryDict(query, mutable=True)
+        del expected["page"]
+        if option["selected"]:
+            expected.pop(name)
+        else:
+            expected[name] = option["value"]
+        assert option["url"] == (f"?{expected.urlencode()}" if expected else "/recherche/"), (name, option)
+
+
 def test_open_now_follows_the_weekly_hours_and_closures(world, monkeypatch):
     from territories.models import StructurePage
 
