@@ -32,7 +32,7 @@ from territories.models import StructureKind, StructurePage, TerritoirePage
 
 from . import result_cache, search_table
 from .commune_choice import chosen_commune, clean_text
-from .models import STRUCTURE_CARD_FIELDS, FicheKeyword, FichePage, FichePlace, Public, Theme
+from .models import FicheKeyword, FichePage, FichePlace, Public, Theme
 
 MAX_QUERY_LENGTH = 200
 PER_PAGE = 20
@@ -443,13 +443,7 @@ class Browse:
     def _results(self, fiches):
         by_fiche = {f.pk: [] for f in fiches}
         if self.commune is not None and fiches:
-            places = (
-                FichePlace.objects.filter(fiche_id__in=by_fiche, structure__live=True)
-                .select_related("structure__commune")
-                .only("fiche_id", *(f"structure__{name}" for name in STRUCTURE_CARD_FIELDS))
-            )
-            for place in places:
-                by_fiche[place.fiche_id].append(place.structure)
+            by_fiche = FichePage.card_places(list(by_fiche))
         results = []
         for fiche in fiches:
             structures = by_fiche[fiche.pk]

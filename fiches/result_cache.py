@@ -17,9 +17,9 @@ turns it off) under a key made of everything it depends on:
   (fiches.signal_handlers): a published change shows in the next search, never 15 minutes
   later.
 
-The page of results itself (titles, summaries, places, distances) is always read afresh. A fiche
-page keeps its places here too (`FichePage.place_structures`), and its cached fragments put the
-generation in their keys: both follow the same changes.
+The page of results itself (titles, summaries, distances) is read afresh, except each fiche's
+places, kept here one entry per fiche (`FichePage.card_places`, shared with the fiche's page); a
+fiche page's cached fragments put the generation in their keys: all follow the same changes.
 """
 
 import hashlib
@@ -70,6 +70,21 @@ def cached(cache_key, compute):
         value = compute()
         cache.set(cache_key, value, seconds())
     return value
+
+
+def cached_many(keys, compute):
+    """{id: value} for every id of `keys` ({id: cache key}): what is kept under those keys, read
+    in one call, and `compute(missing ids)` ({id: value}) for the others, kept in turn."""
+    if not seconds():
+        return compute(list(keys))
+    kept = cache.get_many(list(keys.values()))
+    values = {id_: kept[key] for id_, key in keys.items() if key in kept}
+    missing = [id_ for id_ in keys if id_ not in values]
+    if missing:
+        fresh = compute(missing)
+        cache.set_many({keys[id_]: fresh[id_] for id_ in missing}, seconds())
+        values.update(fresh)
+    return values
 
 
 def keep(cache_key, value):

@@ -141,6 +141,24 @@ def test_each_result_shows_its_nearest_places_sorted_by_distance(client, world):
     assert "17,8 km" in response.content.decode() or "17.8 km" in response.content.decode()
 
 
+def test_the_places_of_a_result_follow_their_changes_at_once(client, world):
+    index = world["structure_index"]
+    ccas = builders.structure(index, world["autun"], "CCAS d’Autun")
+    mds = builders.structure(index, world["le_creusot"], "MDS du Creusot")
+    builders.fiche(world["fiche_index"], "Aide", places=[ccas, mds])
+
+    def places():
+        (result,) = search(client, commune="Autun").context["page_obj"].results
+        return [s.title for s, _km in result.places]
+
+    assert places() == ["CCAS d’Autun", "MDS du Creusot"]  # now kept in the cache
+    ccas.title = "Centre communal d’action sociale d’Autun"
+    ccas.save_revision().publish()
+    assert places() == ["Centre communal d’action sociale d’Autun", "MDS du Creusot"]
+    mds.unpublish()
+    assert places() == ["Centre communal d’action sociale d’Autun"]
+
+
 def test_the_chosen_commune_is_remembered_for_the_session(client, world):
     builders.fiche(
         world["fiche_index"], "Mâcon", coverage=CoverageKind.COMMUNES, coverage_communes=[world["macon"]]
