@@ -506,18 +506,18 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
             more_places=max(0, len(places) - PLACES_SHOWN),
             # Read lazily, each once, for the template and the JSON-LD alike: the template reads
             # them inside fragments cached per published version of the page, so a cached
-            # fragment costs no query.
+            # fragment costs no query (nor the building of the querysets).
             carriers=SimpleLazyObject(
                 lambda: [
                     c.structure
                     for c in self.carriers.select_related("structure").order_by("sort_order", "pk")
                 ]
             ),
-            themes=self.themes.all(),
-            publics=self.publics.all(),
-            keywords=self.keywords.all(),
-            links=self.links.all(),
-            attachments=self.attachments.select_related("document"),
+            themes=SimpleLazyObject(lambda: list(self.themes.all())),
+            publics=SimpleLazyObject(lambda: list(self.publics.all())),
+            keywords=SimpleLazyObject(lambda: list(self.keywords.all())),
+            links=SimpleLazyObject(lambda: list(self.links.all())),
+            attachments=SimpleLazyObject(lambda: list(self.attachments.select_related("document"))),
             parent=SimpleLazyObject(
                 lambda: Page.objects.only("title", "url_path", "path", "depth").get(
                     path=self.path[: -self.steplen]
