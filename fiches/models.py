@@ -495,7 +495,9 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         commune, typed, candidates = chosen_commune(request)
-        places = self.nearest_places(commune, for_cards=True)
+        # A preview shows the draft's own places (the page's relation in memory), not those kept
+        # for the published version.
+        places = self.nearest_places(commune, for_cards=not getattr(request, "is_preview", False))
         shown = [s for s, _d in places[:PLACES_SHOWN]]
         context.update(
             commune=commune,

@@ -189,3 +189,20 @@ def test_a_page_read_by_its_route_has_every_field_the_orm_reads(site):
         assert not read._state.adding and read._state.db == "default"
     assert "Colis alimentaires chaque mardi." in str(by_pk(FichePage, fiche.pk).body[0].value)
     assert by_pk(FichePage, ccas.pk) is None and by_pk(FichePage, 10**9) is None
+
+
+def test_a_draft_previewed_shows_its_own_places_not_those_kept(site, client):
+    from fiches.models import FichePage
+
+    autun = builders.commune(builders.AUTUN)
+    ccas = builders.structure(site["structure_index"], autun, "CCAS d’Autun")
+    mds = builders.structure(site["structure_index"], autun, "Maison des solidarités d’Autun")
+    fiche = builders.fiche(site["fiche_index"], "Aide alimentaire", places=[ccas])
+    assert "Maison des solidarités" not in _served(client, fiche.url)[1]  # its places now kept
+    draft = fiche.get_latest_revision_as_object()
+    draft.places.add(FichePlace(structure=mds))
+    draft.save_revision()
+
+    preview = FichePage.objects.get(pk=fiche.pk).get_latest_revision_as_object().make_preview_request()
+    assert "Maison des solidarités d’Autun" in preview.content.decode()
+    assert "Maison des solidarités" not in _served(client, fiche.url)[1]  # not published yet
