@@ -349,13 +349,16 @@ def _offset(offset):
 
 def _run(sql, params):
     with transaction.atomic(), connection.cursor() as cursor:
-        # A broad listing keeps tens of thousands of rows in `m`: in memory, not in temporary files.
-        cursor.execute("SET LOCAL work_mem = '32MB'")
-        # The tables are read from memory (a few hundred megabytes at 100,000 fiches), where a
-        # page read out of order costs little more than the next one: PostgreSQL's default (4,
-        # for spinning disks) would read the whole text table for a word in a fifth of the rows,
-        # where the word's index leads to those rows alone (a tenth faster at 100,000 fiches).
-        cursor.execute(f"SET LOCAL random_page_cost = {RANDOM_PAGE_COST}")
+        # For this transaction, in one round trip: a broad listing keeps tens of thousands of rows
+        # in `m`, in memory, not in temporary files; and the tables are read from memory (a few
+        # hundred megabytes at 100,000 fiches), where a page read out of order costs little more
+        # than the next one: PostgreSQL's default random_page_cost (4, for spinning disks) would
+        # read the whole text table for a word in a fifth of the rows, where the word's index
+        # leads to those rows alone (a tenth faster at 100,000 fiches).
+        cursor.execute(
+            "SELECT set_config('work_mem', '32MB', true), set_config('random_page_cost', %s, true)",
+            [str(RANDOM_PAGE_COST)],
+        )
         cursor.execute(sql, params)
         return cursor.fetchall()
 
