@@ -1,0 +1,262 @@
+"""Journeys in a real browser: Debian's chromium, headless, driven by Selenium through Debian's
+chromedriver, against pytest-django's live server.
+
+Nothing is downloaded: the driver and the browser are the Debian packages (`chromium`,
+`chromium-driver`), given to Selenium by path so that Selenium Manager never runs. Without them
+the journeys are skipped, unless WITH_BROWSER=1 (CI), where they fail.
+
+Every journey fails on a server error (any request the live server answers with a 5xx, read
+from Django's `django.request` logger) and on a JavaScript console error (SEVERE entries of the
+browser's log), except the entries listed in ALLOWED_CONSOLE_ERRORS with their reason.
+"""
+
+import logging
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from moderation.roles import Role, install_roles
+from tests import builders
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".journeys"
+PASSWORD = "Parcours-navigateur-2026"
+
+# (pattern, why it is not a defect of the site). Keep this list short and justified.
+ALLOWED_CONSOLE_ERRORS = [
+    # The site declares no favicon; the browser asks for /favicon.ico on its own and logs the 404.
+    (re.compile(r"/favicon\.ico - Failed to load resource"), "favicon absent"),
+]
+
+
+def _browser_missing():
+    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
+    return ", ".join(missing)
+
+
+@pytest.fixture
+def server_errors():
+    """Every record Django's request logger writes at ERROR (a 5xx answer, an exception in a
+    view), whichever thread served it: the live server runs in a thread of this process."""
+    records = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Collect(level=logging.ERROR)
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+@pytest.fixture
+def driver(request):
+    missing = _browser_missing()
+    if missing:
+        message = f"Chromium ou chromedriver absent ({missing}) : apt-get install -y chromium chromium-driver"
+        if os.environ.get("WITH_BROWSER") == "1":
+            pytest.fail(f"WITH_BROWSER=1 mais {message}")
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,1000",
+        "--lang=fr-FR",
+    ):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    browser = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    browser.implicitly_wait(0)
+    browser.set_page_load_timeout(30)
+    yield browser
+    browser.quit()
+
+
+class Journey:
+    """A person's walk through the site: one browser, the live server, screenshots at the key
+    steps, and the browser's console read after every step."""
+
+    def __init__(self, driver, base_url, name, server_errors):
+        self.driver = driver
+        self.base_url = base_url
+        self.server_errors = server_errors
+        self.console = []
+        self.folder = SCREENSHOTS / name
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+        self.shots = 0
+
+    # --- navigation -------------------------------------------------------------------------
+
+    def get(self, path):
+        self.driver.get(self.base_url + path)
+        self.check()
+
+    def find(self, selector, within=None):
+        from selenium.webdriver.common.by import By
+
+        return (within or self.driver).find_element(By.CSS_SELECTOR, selector)
+
+    def find_all(self, selector):
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_elements(By.CSS_SELECTOR, selector)
+
+    def wait(self, condition, timeout=15):
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        return WebDriverWait(self.driver, timeout).until(condition)
+
+    def wait_for(self, selector, timeout=15):
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions as ec
+
+        return self.wait(ec.visibility_of_element_located((By.CSS_SELECTOR, selector)), timeout)
+
+    def click_and_load(self, element):
+        """Click something that loads a new page, and wait until it has."""
+        from selenium.webdriver.support import expected_conditions as ec
+
+        old = self.find("html")
+        element.click()
+        self.wait(ec.staleness_of(old))
+        self.wait(lambda d: d.execute_script("return document.readyState") == "complete")
+        self.check()
+
+    def button(self, text, within=None):
+        """The button or link whose visible text contains `text`."""
+        from selenium.webdriver.common.by import By
+
+        literal = _xpath_literal(text)
+        return (within or self.driver).find_element(
+            By.XPATH,
+            f".//*[self::button or self::a or self::input[@type='submit']]"
+            f"[contains(normalize-space(.), {literal}) or contains(@value, {literal})]",
+        )
+
+    def fill(self, selector, value):
+        field = self.find(selector)
+        field.clear()
+        field.send_keys(value)
+        return field
+
+    @property
+    def text(self):
+        return self.find("body").text
+
+    @property
+    def path(self):
+        return self.driver.current_url.removeprefix(self.base_url)
+
+    # --- evidence ---------------------------------------------------------------------------
+
+    def screenshot(self, step):
+        self.shots += 1
+        self.driver.save_screenshot(str(self.folder / f"{self.shots:02d}-{step}.png"))
+
+    def check(self):
+        """No server error so far, no JavaScript error in the console so far."""
+        for entry in self.driver.get_log("browser"):
+            if entry["level"] == "SEVERE" and not any(
+                pattern.search(entry["message"]) for pattern, _why in ALLOWED_CONSOLE_ERRORS
+            ):
+                self.console.append(f"{self.driver.current_url}: {entry['message']}")
+        assert not self.server_errors, "Erreur serveur : " + "; ".join(
+            record.getMessage() for record in self.server_errors
+        )
+        assert not self.console, "Erreur JavaScript : " + "\n".join(self.console)
+
+
+def _xpath_literal(text):
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    return "concat(" + ', "\'", '.join(f"'{part}'" for part in text.split("'")) + ")"
+
+
+@pytest.fixture
+def journey(driver, live_server, server_errors, request):
+    walk = Journey(driver, live_server.url, request.node.name, server_errors)
+    yield walk
+    walk.check()
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def network(transactional_db, django_user_model):
+    """A small network built with the builders: roles, the site tree, three communes, two
+    places, four fiches, and one person per role with a real password."""
+    groups = install_roles()
+    pages = builders.site()
+    autun = builders.commune(builders.AUTUN)
+    creusot = builders.commune(builders.LE_CREUSOT)
+    builders.commune(builders.MACON)
+    ccas = builders.structure(pages["structure_index"], autun, "CCAS d’Autun")
+    mds = builders.structure(
+        pages["structure_index"], creusot, "Maison des solidarités du Creusot", kind="mds"
+    )
+    people = {}
+    for username, role in (
+        ("agent", Role.PROFESSIONALS),
+        ("responsable", Role.OWNERS),
+        ("moderateur", Role.MODERATORS),
+    ):
+        user = django_user_model.objects.create_user(
+            username, f"{username}@exemple.fr", PASSWORD, first_name=username.capitalize()
+        )
+        user.groups.add(groups[str(role)])
+        people[username] = user
+    fiches = {
+        "colis": builders.fiche(
+            pages["fiche_index"],
+            "Colis alimentaire d’urgence",
+            summary="Un colis alimentaire pour les personnes sans ressources, le jour même.",
+            places=[ccas, mds],
+        ),
+        "epicerie": builders.fiche(
+            pages["fiche_index"],
+            "Épicerie solidaire alimentaire",
+            summary="Des courses à 10 % du prix, sur orientation d’un travailleur social.",
+            places=[mds],
+        ),
+        "energie": builders.fiche(
+            pages["fiche_index"],
+            "Chèque énergie",
+            summary="Une aide pour payer les factures d’énergie du logement.",
+            places=[ccas],
+        ),
+    }
+    for fiche in fiches.values():
+        fiche.owners = [people["responsable"]]
+        fiche.save_revision().publish()
+    return {**pages, **people, **fiches, "ccas": ccas, "mds": mds, "autun": autun}
+
+
+def sign_in(journey, username, path="/connexion/"):
+    """Sign in with the form of `path` (the site's /connexion/ or Wagtail's /admin/login/)."""
+    journey.get(path)
+    journey.fill("#id_username", username)
+    password = journey.fill("#id_password", PASSWORD)
+    form = journey.driver.execute_script("return arguments[0].form", password)
+    journey.click_and_load(journey.find("[type=submit]", within=form))
+    assert "/connexion/" not in journey.path and "/login/" not in journey.path, journey.text[:500]

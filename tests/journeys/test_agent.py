@@ -1,0 +1,74 @@
+"""The reception agent, in a real browser: sign in, search, choose the person's commune, open a
+fiche, print its handout, gather fiches in the selection."""
+
+import pytest
+
+from tests.journeys.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+FETCH_FORM = """
+const [button, done] = arguments;
+const form = button.form;
+const url = form.action + "?" + new URLSearchParams(new FormData(form)).toString();
+fetch(url, {credentials: "same-origin"})
+  .then(async (r) => {
+    const head = new Uint8Array(await r.arrayBuffer()).slice(0, 5);
+    done({status: r.status, type: r.headers.get("Content-Type"), head: String.fromCharCode(...head), url});
+  })
+  .catch((e) => done({error: String(e)}));
+"""
+
+
+def test_an_agent_finds_a_fiche_for_a_commune_prints_it_and_gathers_a_selection(journey, network):
+    sign_in(journey, "agent")
+    assert "Se déconnecter" in journey.text
+
+    # Search by need, with part of the person's commune: the site asks which commune.
+    journey.get("/recherche/")
+    journey.fill("#id_q", "alimentaire")
+    journey.fill("#id_commune", "Creus")
+    journey.click_and_load(journey.button("Rechercher", within=journey.find("form.search-form")))
+    assert "précisez laquelle" in journey.text
+    journey.screenshot("communes-possibles")
+    journey.click_and_load(journey.button("Le Creusot (71200)"))
+
+    # The results are for Le Creusot, each with its nearest places.
+    assert "2 fiches pour Le Creusot" in journey.find(".results-count").text
+    titles = [a.text for a in journey.find_all(".result-list h3 a")]
+    assert set(titles) == {"Colis alimentaire d’urgence", "Épicerie solidaire alimentaire"}
+    assert "Maison des solidarités du Creusot" in journey.find(".result-list").text
+    journey.screenshot("resultats-pour-le-creusot")
+
+    # The fiche remembers the commune: its places sorted by distance, its handout for it.
+    journey.click_and_load(journey.button("Colis alimentaire d’urgence"))
+    assert journey.find("h1").text == "Colis alimentaire d’urgence"
+    assert "Cette fiche s’applique à Le Creusot." in journey.text
+    places = [a.text for a in journey.find_all("aside .cards h3, aside .cards a")]
+    assert places and "Maison des solidarités du Creusot" in places[0]
+    journey.screenshot("fiche")
+
+    handout = journey.button("Imprimer la fiche pour Le Creusot (PDF)")
+    pdf = journey.driver.execute_async_script(FETCH_FORM, handout)
+    assert pdf.get("status") == 200, pdf
+    assert pdf["type"] == "application/pdf"
+    assert pdf["head"] == "%PDF-"
+    assert f"/imprimer/fiche/{network['colis'].pk}.pdf" in pdf["url"]
+    journey.check()
+
+    # Two fiches in the selection, then the selection itself.
+    journey.click_and_load(journey.button("Ajouter à ma sélection"))
+    assert "ajoutée à votre sélection" in journey.text
+    journey.get(network["energie"].url)
+    journey.click_and_load(journey.button("Ajouter à ma sélection"))
+    assert "Ma sélection (2" in journey.find(".main-nav").text
+    journey.click_and_load(journey.button("Ma sélection"))
+    assert journey.path == "/selection/"
+    assert "2 fiches sélectionnées." in journey.text
+    rows = [a.text for a in journey.find_all("table tbody td:first-child a")]
+    assert rows == ["Colis alimentaire d’urgence", "Chèque énergie"]
+    journey.screenshot("selection")
+
+    pdf = journey.driver.execute_async_script(FETCH_FORM, journey.button("Imprimer la sélection (PDF)"))
+    assert pdf.get("status") == 200, pdf
+    assert (pdf["type"], pdf["head"]) == ("application/pdf", "%PDF-")
