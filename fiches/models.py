@@ -28,6 +28,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from territories import jsonld
+from territories.fields import ChoiceListField
 from territories.links import url_from_setting
 from territories.models import (  # noqa: F401 (add_months and ReviewInterval re-exported)
     EPCI,
@@ -187,6 +188,27 @@ class FicheIndexPage(ViewRestrictionShortcut, Page):
         return context
 
 
+class ServiceType(models.TextChoices):
+    """data·inclusion `type` of a service."""
+
+    ACCOMPAGNEMENT = "accompagnement", _("Accompagnement")
+    AIDE_FINANCIERE = "aide-financiere", _("Aide financière")
+    AIDE_MATERIELLE = "aide-materielle", _("Aide matérielle")
+    ATELIER = "atelier", _("Atelier")
+    FORMATION = "formation", _("Formation")
+    INFORMATION = "information", _("Information")
+
+
+RECEPTION_MODES = [("en-presentiel", _("En présentiel")), ("a-distance", _("À distance"))]
+MOBILISATION_MODES = [
+    ("se-presenter", _("Se présenter")),
+    ("telephoner", _("Téléphoner")),
+    ("envoyer-un-courriel", _("Envoyer un courriel")),
+    ("utiliser-lien-mobilisation", _("Utiliser le lien de mobilisation")),
+]
+MOBILISERS = [("usagers", _("Les personnes elles-mêmes")), ("professionnels", _("Les professionnels"))]
+
+
 class CoverageKind(models.TextChoices):
     DEPARTEMENT = "departement", _("Tout le département")
     TERRITORIES = "territories", _("Territoires d’action sociale")
@@ -307,6 +329,31 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
     # Where the record came from, for idempotent imports: (data·inclusion source, id).
     source = models.CharField(_("source"), max_length=100, blank=True)
     source_id = models.CharField(_("identifiant dans la source"), max_length=200, blank=True)
+    # How to reach the service (data·inclusion fields, shown on the page, exported back).
+    service_type = models.CharField(
+        _("type de service"), max_length=20, choices=ServiceType.choices, blank=True
+    )
+    reception_modes = ChoiceListField(_("modes d’accueil"), item_choices=RECEPTION_MODES)
+    mobilisation_modes = ChoiceListField(_("comment mobiliser le service"), item_choices=MOBILISATION_MODES)
+    mobilisable_by = ChoiceListField(_("qui peut le mobiliser"), item_choices=MOBILISERS)
+    mobilisation_link = models.URLField(_("lien de mobilisation"), max_length=2083, blank=True)
+    mobilisation_details = models.TextField(_("précisions sur la mobilisation"), blank=True)
+    publics_details = models.TextField(_("précisions sur les publics"), blank=True)
+    service_phone = models.CharField(_("téléphone du service"), max_length=50, blank=True)
+    service_email = models.EmailField(_("courriel du service"), blank=True)
+    service_hours = models.CharField(
+        _("horaires du service"),
+        max_length=500,
+        blank=True,
+        help_text=_("Au format OpenStreetMap, par exemple « Mo-Fr 09:00-12:00 ». Sinon, ceux des lieux."),
+    )
+    # The zone as the source wrote it (a region, the whole country), exported back unchanged
+    # while the fiche covers the whole département.
+    source_zone = models.JSONField(
+        _("zone d’éligibilité d’origine"), default=list, blank=True, editable=False
+    )
+    # Fingerprint of the source record(s) last applied: an unchanged record is skipped.
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
     accepts_error_reports = True  # "Signaler une erreur" is offered on every fiche
 
     objects = FicheManager()
@@ -344,6 +391,21 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
                 FieldPanel("coverage_communes"),
             ],
             heading=_("Zone couverte"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("service_type"),
+                FieldPanel("reception_modes"),
+                FieldPanel("mobilisation_modes"),
+                FieldPanel("mobilisable_by"),
+                FieldPanel("mobilisation_link"),
+                FieldPanel("mobilisation_details"),
+                FieldPanel("publics_details"),
+                FieldPanel("service_phone"),
+                FieldPanel("service_email"),
+                FieldPanel("service_hours"),
+            ],
+            heading=_("Accès au service"),
         ),
         InlinePanel("links", heading=_("Liens utiles"), label=_("lien")),
         InlinePanel("attachments", heading=_("Pièces jointes"), label=_("document")),

@@ -567,6 +567,11 @@ class StructurePage(ViewRestrictionShortcut, Verified, Page):
     # Where the record came from, for idempotent imports: ("anct-france-services", "2249").
     source = models.CharField(_("source"), max_length=100, blank=True)
     source_id = models.CharField(_("identifiant dans la source"), max_length=100, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    # data·inclusion `reseaux_porteurs` codes, kept as the source wrote them (exported back).
+    networks = models.JSONField(_("réseaux porteurs"), default=list, blank=True, editable=False)
+    # Fingerprint of the source record last applied: an unchanged record is skipped.
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = StructureManager()
 
@@ -621,6 +626,7 @@ class StructurePage(ViewRestrictionShortcut, Verified, Page):
     settings_panels = Page.settings_panels + [
         FieldPanel("owners", permission="territories.assign_owners"),
         FieldPanel("needs_verification"),
+        FieldPanel("siret"),
         FieldPanel("is_demo"),
     ]
 

@@ -166,6 +166,9 @@ REPERES_DEPARTEMENT = {
     "code": os.environ.get("REPERES_DEPARTEMENT_CODE", "71"),
     "name": os.environ.get("REPERES_DEPARTEMENT_NAME", "Saône-et-Loire"),
 }
+# The département's region (INSEE code): a data·inclusion service whose zone names it covers the
+# whole département (as does one naming the département or "france").
+REPERES_REGION_CODE = os.environ.get("REPERES_REGION_CODE", "27")
 TERRITORIES_DATA_DIR = Path(os.environ.get("TERRITORIES_DATA_DIR", BASE_DIR / "data"))
 # The data·inclusion v1 reference lists used to seed the taxonomy.
 FICHES_DATA_INCLUSION_DIR = BASE_DIR / "data" / "data-inclusion-schema" / "v1"

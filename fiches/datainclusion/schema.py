@@ -6,10 +6,12 @@ Opening hours are written in OpenStreetMap syntax (the subset below).
 import json
 import re
 from datetime import time
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import best_match
 
 from territories.models import SlotAccess, StructureKind
 
@@ -106,12 +108,112 @@ def structure_slots(structure):
     ]
 
 
+@lru_cache(maxsize=2)
+def validator(kind):
+    return Draft202012Validator(schemas()[kind], format_checker=FormatChecker())
+
+
 def validate(records, kind):
-    """[(index, message)] for every schema error (zero for a valid export)."""
-    validator = Draft202012Validator(schemas()[kind], format_checker=FormatChecker())
-    errors = []
-    for index, record in enumerate(records):
-        for error in validator.iter_errors(record):
-            where = ".".join(str(p) for p in error.absolute_path) or "(ligne)"
-            errors.append((index, f"{where} : {error.message}"))
-    return errors
+    """[(index, "field : French reason")] for every problem (none for a valid export)."""
+    return [
+        (index, f"{f} : {reason}")
+        for index, record in enumerate(records)
+        for f, reason in check(record, kind)
+    ]
+
+
+def clean(value):
+    """A record as the import reads it: strings stripped, empty strings and lists absent."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        items = [v for v in (clean(v) for v in value) if v is not None]
+        return items or None
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    return value
+
+
+TYPE_NAMES = {
+    "string": "une chaîne de caractères",
+    "number": "un nombre",
+    "integer": "un nombre entier",
+    "array": "une liste",
+    "object": "un objet",
+    "null": "vide",
+    "boolean": "vrai ou faux",
+}
+FORMAT_NAMES = {
+    "date": "une date AAAA-MM-JJ",
+    "email": "une adresse électronique",
+    "uri": "une adresse web complète (https://…)",
+}
+
+
+def _shown(value):
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def french(error):
+    """A French sentence for one jsonschema error."""
+    kind, expected, value = error.validator, error.validator_value, error.instance
+    if kind == "anyOf" and error.context:
+        # "this, or null": explain the failure of the non-null alternative
+        relevant = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
+        if relevant:
+            return french(best_match(relevant))
+    if kind == "required":
+        missing = [name for name in expected if name not in value]
+        return f"champ obligatoire absent ({', '.join(missing)})"
+    if kind == "type":
+        names = [TYPE_NAMES.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
+        return f"doit être {' ou '.join(names)}, pas {_shown(value)}"
+    if kind == "enum":
+        return f"valeur inconnue {_shown(value)} (valeurs admises : {', '.join(map(str, expected[:8]))}…)"
+    if kind == "const":
+        return f"valeur inconnue {_shown(value)}"
+    if kind == "maxLength":
+        return f"trop long ({len(value)} caractères, {expected} au plus)"
+    if kind == "minLength":
+        return f"trop court ({len(value)} caractères, {expected} au moins)"
+    if kind == "pattern":
+        return f"format invalide : {_shown(value)}"
+    if kind == "format":
+        return f"doit être {FORMAT_NAMES.get(expected, expected)}, pas {_shown(value)}"
+    if kind == "uniqueItems":
+        return "la liste contient des doublons"
+    if kind == "minItems":
+        return "la liste est vide"
+    if kind == "minimum":
+        return f"doit valoir au moins {expected} (reçu : {_shown(value)})"
+    return f"valeur invalide : {_shown(value)}"
+
+
+def check(record, kind):
+    """[(field, French reason)]: the schema, then the rules its descriptions state."""
+    if not isinstance(record, dict):
+        return [("(enregistrement)", "l’enregistrement n’est pas un objet JSON")]
+    problems = []
+    for error in validator(kind).iter_errors(record):
+        path = list(error.absolute_path)
+        name = str(path[0]) if path else "(enregistrement)"
+        problems.append((name, french(error)))
+    bad = {name for name, _reason in problems}
+    for axis, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
+        value = record.get(axis)
+        if axis not in bad and isinstance(value, int | float) and not low <= value <= high:
+            problems.append((axis, f"coordonnée hors limites ({value}, entre {low} et {high} attendu)"))
+    nom = record.get("nom")
+    if kind == "structure" and "nom" not in bad and isinstance(nom, str) and nom.endswith("."):
+        problems.append(("nom", "le nom d’une structure ne se termine pas par un point (règle du schéma)"))
+    publics = record.get("publics")
+    if kind == "service" and "publics" not in bad and isinstance(publics, list):
+        if "tous-publics" in publics and len(publics) > 1:
+            problems.append(
+                (
+                    "publics",
+                    "« tous-publics » ne peut pas être combiné avec d’autres publics (règle du schéma)",
+                )
+            )
+    return problems
