@@ -12,6 +12,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from territories.models import Commune, StructurePage
 
 from . import datainclusion
+from .datainclusion.schema import structure_slots
 from .models import FichePage, Theme
 
 api = NinjaAPI(
@@ -140,7 +141,7 @@ def _structure(s, request):
         telephone=s.phone,
         courriel=s.email,
         site_web=s.website,
-        horaires_osm=datainclusion.osm_opening_hours(datainclusion._structure_slots(s)),
+        horaires_osm=datainclusion.osm_opening_hours(structure_slots(s)),
         accessibilite=s.accessibility,
         verifiee_le=s.last_verified,
         url=s.get_full_url(request),
@@ -166,7 +167,7 @@ def list_fiches(request, commune: str | None = None, theme: str | None = None):
     """`commune` : code INSEE (fiches qui couvrent la commune) ; `theme` : identifiant d’un thème
     ou d’une catégorie (voir /themes)."""
     fiches = (
-        FichePage.objects.live()
+        FichePage.objects.visible()
         .prefetch_related("themes", "publics", "coverage_epcis", "coverage_communes", "coverage_territories")
         .order_by("title")
     )
@@ -182,7 +183,7 @@ def list_fiches(request, commune: str | None = None, theme: str | None = None):
 @api.get("/fiches/{fiche_id}", response=FicheDetailOut, summary="Une fiche et ses lieux", tags=["fiches"])
 def get_fiche(request, fiche_id: int, commune: str | None = None):
     """Avec `commune` (code INSEE), les lieux sont triés du plus proche au plus lointain."""
-    fiche = get_or_404(FichePage.objects.live(), "Fiche introuvable.", pk=fiche_id)
+    fiche = get_or_404(FichePage.objects.visible(), "Fiche introuvable.", pk=fiche_id)
     place = Commune.objects.filter(insee_code=commune).first() if commune else None
     places = [s for s, _d in fiche.nearest_places(place)]
     return {**_fiche(fiche, request), "lieux": [_structure(s, request) for s in places]}
@@ -192,7 +193,7 @@ def get_fiche(request, fiche_id: int, commune: str | None = None):
 @paginate(PageNumberPagination, page_size=20)
 def list_structures(request, commune: str | None = None, type: str | None = None):  # noqa: A002
     structures = (
-        StructurePage.objects.live().select_related("commune__epci").prefetch_related("opening_slots")
+        StructurePage.objects.visible().select_related("commune__epci").prefetch_related("opening_slots")
     )
     if commune:
         structures = structures.filter(commune__insee_code=commune)
@@ -204,7 +205,7 @@ def list_structures(request, commune: str | None = None, type: str | None = None
 @api.get("/structures/{structure_id}", response=StructureOut, summary="Une structure", tags=["structures"])
 def get_structure(request, structure_id: int):
     return _structure(
-        get_or_404(StructurePage.objects.live(), "Structure introuvable.", pk=structure_id), request
+        get_or_404(StructurePage.objects.visible(), "Structure introuvable.", pk=structure_id), request
     )
 
 

@@ -62,7 +62,7 @@ class FicheFilter(django_filters.FilterSet):
     )
     territoire = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Territoire"),
-        queryset=TerritoirePage.objects.live(),
+        queryset=TerritoirePage.objects.visible(),
         to_field_name="slug",
         method="filter_territory",
     )
@@ -99,13 +99,15 @@ class FicheFilter(django_filters.FilterSet):
         return FIXED_FILTERS["mot_cle"](queryset, value)
 
     def filter_kind(self, queryset, name, value):
-        return queryset.with_places(StructurePage.objects.live().filter(kind=value))
+        return queryset.with_places(StructurePage.objects.visible().filter(kind=value))
 
     def filter_open_now(self, queryset, name, value):
-        return queryset.with_places(StructurePage.objects.live().open_at()) if value else queryset
+        return queryset.with_places(StructurePage.objects.visible().open_at()) if value else queryset
 
     def filter_walk_in(self, queryset, name, value):
-        return queryset.with_places(StructurePage.objects.live().with_walk_in_hours()) if value else queryset
+        return (
+            queryset.with_places(StructurePage.objects.visible().with_walk_in_hours()) if value else queryset
+        )
 
 
 # --- Text ---------------------------------------------------------------------------------
@@ -233,8 +235,9 @@ class Browse:
 
     @cached_property
     def _filtered(self):
-        """The live fiches matching the listing's fixed facet, the commune and the filters."""
-        base = FichePage.objects.live()
+        """The visible fiches (`FichePage.objects.visible()`: live, under no view restriction)
+        matching the listing's fixed facet, the commune and the filters."""
+        base = FichePage.objects.visible()
         for name, value in self.fixed.items():
             base = FIXED_FILTERS[name](base, value)
         if self.commune is not None:
@@ -389,7 +392,7 @@ class Browse:
             "territory-ids",
             lambda: result_cache.cached(
                 result_cache.Keys("territory-ids")(),
-                lambda: list(TerritoirePage.objects.live().values_list("pk", flat=True)),
+                lambda: list(TerritoirePage.objects.visible().values_list("pk", flat=True)),
             ),
         )
 
@@ -402,7 +405,7 @@ class Browse:
                 result_cache.Keys("territory-communes")(),
                 lambda: {
                     t.pk: list(t.covered_communes().values_list("pk", flat=True))
-                    for t in TerritoirePage.objects.live()
+                    for t in TerritoirePage.objects.visible()
                 },
             ),
         )
@@ -412,7 +415,7 @@ class Browse:
         walk-in hours ("walk_in"), kept with the results."""
 
         def read():
-            structures = StructurePage.objects.live()
+            structures = StructurePage.objects.visible()
             query = structures.open_at() if which == "open" else structures.with_walk_in_hours()
             return list(query.values_list("pk", flat=True))
 
@@ -474,9 +477,11 @@ class Browse:
             return []
         ids = result_cache.cached(
             self._cache_key("structures", limit),
-            lambda: [s.pk for s in StructurePage.objects.live().search(self.query, operator="and")[:limit]],
+            lambda: [
+                s.pk for s in StructurePage.objects.visible().search(self.query, operator="and")[:limit]
+            ],
         )
-        by_id = StructurePage.objects.live().select_related("commune").in_bulk(ids)
+        by_id = StructurePage.objects.visible().select_related("commune").in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]
 
     # -- Facets -------------------------------------------------------------------------
@@ -571,7 +576,7 @@ class Browse:
                 FichePage.publics.through.objects.filter(fichepage_id__in=ids), "public_id", "fichepage_id"
             ),
             "type": self._grouped(
-                FichePlace.objects.filter(fiche_id__in=ids, structure__live=True),
+                FichePlace.objects.filter(fiche_id__in=ids, structure__in=StructurePage.objects.visible()),
                 "structure__kind",
                 "fiche_id",
             ),
@@ -637,7 +642,9 @@ class Browse:
         return {"name": "public", "label": _("Public"), "options": options}
 
     def _territory_facet(self, counts, current):
-        territories = TerritoirePage.objects.live().filter(pk__in=[int(k) for k in counts]).order_by("title")
+        territories = (
+            TerritoirePage.objects.visible().filter(pk__in=[int(k) for k in counts]).order_by("title")
+        )
         options = [
             self._option(t.title, counts[str(t.pk)], t.slug, current is not None and current.pk == t.pk)
             for t in territories

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail import hooks
 
 from territories.models import StructurePage
 
@@ -28,8 +29,26 @@ def _wants_pro(request, page):
     return request.GET.get("pro") == "1" and page.user_can_see_pro(request.user)
 
 
+def _as_its_page(page, request, respond):
+    """`respond()`, for a page's handout, answered as the page's own address would be: through
+    Wagtail's on_serve_page hooks, whose view restriction check (login, password, groups) answers
+    instead, to whoever may not see the page, with the login or password form (the password
+    leads back here), and marks a restricted page's answer never to be cached."""
+
+    def chain(page, request, args, kwargs):
+        return respond()
+
+    for hook in reversed(hooks.get_hooks("on_serve_page")):
+        chain = hook(chain)
+    return chain(page, request, (), {})
+
+
 def fiche_pdf(request, pk):
     fiche = get_object_or_404(FichePage.objects.live(), pk=pk)
+    return _as_its_page(fiche, request, lambda: _fiche_pdf(request, fiche))
+
+
+def _fiche_pdf(request, fiche):
     commune, _typed, _candidates = chosen_commune(request)
     include_pro = _wants_pro(request, fiche)
 
@@ -43,6 +62,10 @@ def fiche_pdf(request, pk):
 
 def structure_pdf(request, pk):
     structure = get_object_or_404(StructurePage.objects.live(), pk=pk)
+    return _as_its_page(structure, request, lambda: _structure_pdf(request, structure))
+
+
+def _structure_pdf(request, structure):
     include_pro = _wants_pro(request, structure)
 
     def build():
@@ -62,7 +85,7 @@ def selection_ids(request):
 
 def _selected_fiches(request):
     ids = selection_ids(request)
-    fiches = {f.pk: f for f in FichePage.objects.live().filter(pk__in=ids)}
+    fiches = {f.pk: f for f in FichePage.objects.visible().filter(pk__in=ids)}
     return [fiches[pk] for pk in ids if pk in fiches]
 
 
@@ -77,7 +100,7 @@ def _back(request, default):
 
 @require_POST
 def selection_add(request, pk):
-    fiche = get_object_or_404(FichePage.objects.live(), pk=pk)
+    fiche = get_object_or_404(FichePage.objects.visible(), pk=pk)
     ids = selection_ids(request)
     if fiche.pk in ids:
         messages.info(request, _("« %(title)s » est déjà dans votre sélection.") % {"title": fiche.title})

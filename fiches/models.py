@@ -24,7 +24,6 @@ from wagtail.admin.panels import (
 )
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
-from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from territories import jsonld
@@ -37,8 +36,10 @@ from territories.models import (  # noqa: F401 (add_months and ReviewInterval re
     StructurePage,
     TerritoirePage,
     Verified,
+    VisiblePageQuerySet,
     add_months,
     due_for_review_q,
+    only_visible,
     owned_page_edit_handler,
 )
 from territories.restrictions import ViewRestrictionShortcut
@@ -182,7 +183,7 @@ class FicheIndexPage(ViewRestrictionShortcut, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        fiches = FichePage.objects.child_of(self).live().order_by("title")
+        fiches = FichePage.objects.child_of(self).visible(within=self).order_by("title")
         context["page_obj"] = Paginator(fiches, 30).get_page(request.GET.get("page"))
         context["categories"] = Theme.objects.filter(parent=None)
         return context
@@ -216,7 +217,7 @@ class CoverageKind(models.TextChoices):
     COMMUNES = "communes", _("Communes")
 
 
-class FicheQuerySet(PageQuerySet):
+class FicheQuerySet(VisiblePageQuerySet):
     def due_for_review(self, on=None):
         return self.filter(due_for_review_q(on or timezone.localdate()))
 
@@ -504,13 +505,13 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
     # -- Places --------------------------------------------------------------------------
 
     def place_structures(self, for_cards=False):
-        """The live places, in the editor's order (sort_order), then creation order: the same on
-        every database. With their opening hours; or, `for_cards`, as structure cards show them
+        """The visible places (`only_visible`), in the editor's order (sort_order), then creation
+        order: the same on every database. With their opening hours; or, `for_cards`, as structure cards show them
         (`card_places`)."""
         if for_cards:
             return self.card_places([self.pk])[self.pk]
         places = self.places.select_related("structure__commune").prefetch_related("structure__opening_slots")
-        return [p.structure for p in places.order_by("sort_order", "pk") if p.structure.live]
+        return only_visible([p.structure for p in places.order_by("sort_order", "pk")])
 
     @classmethod
     def card_places(cls, fiche_ids):
@@ -532,10 +533,16 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
             .only("fiche", "sort_order", *(f"structure__{n}" for n in STRUCTURE_CARD_FIELDS))
             .order_by("fiche", "sort_order", "pk")
         )
+        shown = {s.pk for s in only_visible([p.structure for p in places])}
         for place in places:
-            if place.structure.live:
+            if place.structure.pk in shown:
                 found[place.fiche_id].append(place.structure)
         return found
+
+    def carrier_structures(self):
+        """The visible structures that carry the dispositif, in the editor's order."""
+        carriers = self.carriers.select_related("structure").order_by("sort_order", "pk")
+        return only_visible([c.structure for c in carriers])
 
     def nearest_places(self, commune, limit=None, for_cards=False):
         """[(structure, distance_km)] sorted by distance from the commune's centre."""
@@ -571,12 +578,7 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
             # Read lazily, each once, for the template and the JSON-LD alike: the template reads
             # them inside fragments cached per published version of the page, so a cached
             # fragment costs no query (nor the building of the querysets).
-            carriers=SimpleLazyObject(
-                lambda: [
-                    c.structure
-                    for c in self.carriers.select_related("structure").order_by("sort_order", "pk")
-                ]
-            ),
+            carriers=SimpleLazyObject(self.carrier_structures),
             themes=SimpleLazyObject(lambda: list(self.themes.all())),
             publics=SimpleLazyObject(lambda: list(self.publics.all())),
             keywords=SimpleLazyObject(lambda: list(self.keywords.all())),
@@ -625,9 +627,7 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
         }
         carriers = context.get("carriers")
         if carriers is None:
-            carriers = [
-                c.structure for c in self.carriers.select_related("structure").order_by("sort_order", "pk")
-            ]
+            carriers = self.carrier_structures()
         if carriers:
             data["provider"] = [{"@type": "GovernmentOrganization", "name": s.title} for s in carriers]
         return data

@@ -1,6 +1,7 @@
 # ruff: noqa: S608 — the SQL here is made of this module's constants and generated parameter
 # names; every value, the query text included, is passed as a parameter.
-"""On PostgreSQL, one narrow row per live fiche with everything search and facets read.
+"""On PostgreSQL, one narrow row per visible fiche (live, under no Wagtail view restriction:
+territories.models.VisiblePageQuerySet) with everything search and facets read.
 
 A search reads Wagtail's index entries (several kilobytes a row, joined to the page tables by a
 text id) and each facet then joins three or four tables over the result ids: fine at a thousand
@@ -20,6 +21,9 @@ It is derived data, rewritten from the source tables by `refresh(ids)`:
 - when a theme, a public or a keyword changes (the fiches that carry it);
 - when a territory is published, unpublished or deleted (`refresh_territory`: its id is
   taken out of every row, then put in the rows whose communes it covers);
+- when a view restriction is added, changed or removed, or a page moved (`refresh_subtree`:
+  the fiches, places and territories at or below the page): restricted pages have no row, are
+  no place nor territory in any row;
 - by `manage.py rebuild_fiche_search` (all of it, e.g. after a bulk import with signals off).
 
 SQLite has no arrays and no text vectors: there, search and facets read the source tables
@@ -122,15 +126,26 @@ DROP = [
     f"DROP TABLE IF EXISTS {TEXT_TABLE}",
 ]
 
-# (territory, commune) for every commune a live territory covers: TerritoirePage.covered_communes()
+
+def _unrestricted(page):
+    """SQL: the page `page` (an alias of wagtailcore_page) is under no view restriction, on
+    itself or an ancestor: territories.models.VisiblePageQuerySet.visible() (Wagtail's
+    `public()`), in SQL. Rows are only ever written for visible pages, whoever reads them."""
+    return f"""NOT EXISTS (SELECT 1 FROM wagtailcore_pageviewrestriction r
+        JOIN wagtailcore_page rp ON rp.id = r.page_id WHERE starts_with({page}.path, rp.path))"""
+
+
+_LIVE_PLACE = f"JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live AND {_unrestricted('sp')}"
+
+# (territory, commune) for every commune a visible territory covers: TerritoirePage.covered_communes()
 # in SQL (the communes of its EPCI in its département, plus those added one by one), because the
 # table is also filled by migrations, where the models may not match the tables yet; a test
 # checks that the two agree. Computed once per statement (a few hundred rows), not once per fiche.
-_TERRITORY_COMMUNES = """
+_TERRITORY_COMMUNES = f"""
 tm AS MATERIALIZED (
     SELECT tp.page_ptr_id AS territory, c.id AS commune
     FROM territories_territoirepage tp
-    JOIN wagtailcore_page p ON p.id = tp.page_ptr_id AND p.live
+    JOIN wagtailcore_page p ON p.id = tp.page_ptr_id AND p.live AND {_unrestricted("p")}
     JOIN wagtailcore_page parent ON parent.path = left(p.path, -4)
     JOIN territories_departementpage d ON d.page_ptr_id = parent.id
     JOIN territories_territoirepage_epcis te ON te.territoirepage_id = tp.page_ptr_id
@@ -138,13 +153,13 @@ tm AS MATERIALIZED (
     UNION
     SELECT tc.territoirepage_id, tc.commune_id
     FROM territories_territoirepage_communes tc
-    JOIN wagtailcore_page p ON p.id = tc.territoirepage_id AND p.live
+    JOIN wagtailcore_page p ON p.id = tc.territoirepage_id AND p.live AND {_unrestricted("p")}
 )"""
 
-# The live fiches, the source of both tables.
-_LIVE_FICHES = """
+# The visible fiches (live, under no view restriction), the source of both tables.
+_LIVE_FICHES = f"""
 FROM fiches_fichepage f
-JOIN wagtailcore_page p ON p.id = f.page_ptr_id AND p.live
+JOIN wagtailcore_page p ON p.id = f.page_ptr_id AND p.live AND {_unrestricted("p")}
 """
 _IDS = " WHERE f.page_ptr_id = ANY(%(ids)s)"
 
@@ -165,14 +180,14 @@ SELECT f.page_ptr_id AS fiche_id,
           JOIN tm ON tm.commune = fc.commune_id
           WHERE fc.fiche_id = f.page_ptr_id AND f.coverage_kind <> 'departement') AS territories,
     ARRAY(SELECT DISTINCT pl.structure_id FROM fiches_ficheplace pl
-          JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live
+          {_LIVE_PLACE}
           WHERE pl.fiche_id = f.page_ptr_id) AS places,
     ARRAY(SELECT DISTINCT s.kind FROM fiches_ficheplace pl
           JOIN territories_structurepage s ON s.page_ptr_id = pl.structure_id
-          JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live
+          {_LIVE_PLACE}
           WHERE pl.fiche_id = f.page_ptr_id) AS kinds,
     EXISTS(SELECT 1 FROM fiches_ficheplace pl
-           JOIN wagtailcore_page sp ON sp.id = pl.structure_id AND sp.live
+           {_LIVE_PLACE}
            JOIN territories_openingslot os ON os.structure_id = pl.structure_id AND os.access = %(walk_in)s
            WHERE pl.fiche_id = f.page_ptr_id) AS walk_in
 {_LIVE_FICHES}"""
@@ -257,7 +272,7 @@ def territory_communes():
 
 def refresh_territory(territory_id):
     """After a territory is published, unpublished or deleted: its id in exactly the rows of
-    the fiches (not département-wide) covering one of its communes, if it is live. Two updates
+    the fiches (not département-wide) covering one of its communes, if it is visible. Two updates
     over the indexed arrays in each table, instead of rewriting thousands of rows."""
     if not enabled():
         return
@@ -279,9 +294,42 @@ def refresh_territory(territory_id):
             )
 
 
+_SUBTREE_FICHES = """
+SELECT f.page_ptr_id FROM fiches_fichepage f JOIN wagtailcore_page p ON p.id = f.page_ptr_id
+WHERE starts_with(p.path, %(path)s)
+UNION
+SELECT pl.fiche_id FROM fiches_ficheplace pl JOIN wagtailcore_page sp ON sp.id = pl.structure_id
+WHERE starts_with(sp.path, %(path)s)"""
+_SUBTREE_TERRITORIES = """
+SELECT tp.page_ptr_id FROM territories_territoirepage tp JOIN wagtailcore_page p ON p.id = tp.page_ptr_id
+WHERE starts_with(p.path, %(path)s)"""
+
+
+def refresh_subtree(page_id):
+    """After a view restriction on this page is added, changed or removed, or the page moved
+    (it may now be in or out of a restricted section): the rows of the fiches at or below it
+    and of the fiches placed at a structure at or below it rewritten, the territories at or
+    below it taken out of the rows or put back."""
+    if not enabled():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT path FROM wagtailcore_page WHERE id = %s", [page_id])
+        row = cursor.fetchone()
+        if row is None:  # deleted with its restriction: the deletion refreshed the rows
+            return
+        cursor.execute(_SUBTREE_FICHES, {"path": row[0]})
+        fiche_ids = [r[0] for r in cursor.fetchall()]
+        cursor.execute(_SUBTREE_TERRITORIES, {"path": row[0]})
+        territory_ids = [r[0] for r in cursor.fetchall()]
+    refresh(fiche_ids)
+    for territory_id in territory_ids:
+        refresh_territory(territory_id)
+
+
 # The tables the rows are made of.
 _SOURCE_TABLES = (
     "wagtailcore_page",
+    "wagtailcore_pageviewrestriction",
     "fiches_fichepage",
     "fiches_fichepage_themes",
     "fiches_theme",

@@ -6,13 +6,14 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from territories.caching import now_and_after_commit
 from territories.models import DepartementPage, StructurePage, TerritoirePage
+from territories.restrictions import any_view_restriction
 
-from . import search_table
+from . import handouts, search_table
 from .models import CoverageKind, FicheKeyword, FichePage, FichePlace, Public, Theme
 from .result_cache import forget_results
 
@@ -132,3 +133,28 @@ def refresh_search_rows_of_territory(sender, instance, **kwargs):
     # Its communes are written with the published page: read now and again after the commit.
     if search_table.enabled():
         now_and_after_commit(lambda: search_table.refresh_territory(instance.pk))
+
+
+# --- View restrictions ------------------------------------------------------------------------
+# Restricted pages are in no derived data (territories.models.VisiblePageQuerySet): a restriction
+# added, changed or removed, or a page moved in or out of a restricted section, changes what
+# every search, listing, fiche page (its places, its carriers) and handout shows.
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def follow_view_restriction(sender, instance, **kwargs):
+    forget_results()
+    handouts.GENERATION.bump_now_and_after_commit()
+    if search_table.enabled():
+        page_id = instance.page_id
+        now_and_after_commit(lambda: search_table.refresh_subtree(page_id))
+
+
+@receiver(post_page_move)
+def refresh_search_rows_of_moved_pages(sender, instance, **kwargs):
+    if any_view_restriction():
+        handouts.GENERATION.bump_now_and_after_commit()
+        if search_table.enabled():
+            page_id = instance.pk
+            now_and_after_commit(lambda: search_table.refresh_subtree(page_id))

@@ -66,7 +66,8 @@ def theme_detail(request, slug):
 
 
 def public_index(request):
-    publics = Public.objects.annotate(n=Count("fiches", filter=Q(fiches__live=True), distinct=True)).order_by(
+    shown = FichePage.objects.visible().values("pk")
+    publics = Public.objects.annotate(n=Count("fiches", filter=Q(fiches__in=shown), distinct=True)).order_by(
         "sort_order", "name"
     )
     return render(request, "fiches/public_index.html", {"publics": publics})
@@ -79,10 +80,16 @@ def public_detail(request, slug):
 
 
 def keyword_index(request):
-    live = FichePage.objects.live().values("pk")
+    shown = FichePage.objects.visible().values("pk")
     keywords = (
-        Tag.objects.filter(pk__in=FicheKeyword.objects.filter(content_object_id__in=live).values("tag_id"))
-        .annotate(n=Count("fiches_fichekeyword_items", distinct=True))
+        Tag.objects.filter(pk__in=FicheKeyword.objects.filter(content_object_id__in=shown).values("tag_id"))
+        .annotate(
+            n=Count(
+                "fiches_fichekeyword_items",
+                filter=Q(fiches_fichekeyword_items__content_object_id__in=shown),
+                distinct=True,
+            )
+        )
         .order_by("name")
     )
     return render(request, "fiches/keyword_index.html", {"keywords": keywords})
@@ -95,12 +102,12 @@ def keyword_detail(request, slug):
 
 
 def territory_index(request):
-    territories = TerritoirePage.objects.live().order_by("title")
+    territories = TerritoirePage.objects.visible().order_by("title")
     return render(request, "fiches/territory_index.html", {"territories": territories})
 
 
 def territory_detail(request, slug):
-    territory = get_object_or_404(TerritoirePage.objects.live(), slug=slug)
+    territory = get_object_or_404(TerritoirePage.objects.visible(), slug=slug)
     context = _browse_context(
         Browse(request, fixed={"territoire": territory}, default_order_local=True), territory=territory
     )
@@ -114,7 +121,7 @@ def commune_detail(request, insee):
     remember(request, commune)
     # No facets here: the page gathers what applies; refining is the search page's job.
     browse = Browse(request, commune=commune, with_facets=False)
-    nearest = StructurePage.objects.live().nearest(commune.latitude, commune.longitude, NEAREST_STRUCTURES)
+    nearest = StructurePage.objects.visible().nearest(commune.latitude, commune.longitude, NEAREST_STRUCTURES)
     territories = TerritoirePage.covering(commune)
     context = _browse_context(
         browse,

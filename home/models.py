@@ -129,9 +129,9 @@ class HomePage(ViewRestrictionShortcut, Page):
         context["fiche_index"] = FicheIndexPage.objects.live().first()
         context["structure_index"] = StructureIndexPage.objects.live().first()
         context["departement"] = DepartementPage.objects.live().first()
-        context["fiche_count"] = FichePage.objects.live().count()
-        context["structure_count"] = StructurePage.objects.live().count()
-        context["recent_fiches"] = FichePage.objects.live().order_by("-last_published_at")[:6]
+        context["fiche_count"] = FichePage.objects.visible().count()
+        context["structure_count"] = StructurePage.objects.visible().count()
+        context["recent_fiches"] = FichePage.objects.visible().order_by("-last_published_at")[:6]
         return context
 
 

@@ -27,7 +27,7 @@ from wagtail.admin.panels import (
     TitleFieldPanel,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
@@ -37,7 +37,7 @@ from .geo import haversine_km, normalize_name, parse_point
 from .links import url_from_setting
 from .maps import map_data
 from .opening_hours import PARIS, Slot, Weekday, choice_labels, opening_status
-from .restrictions import ViewRestrictionShortcut
+from .restrictions import ViewRestrictionShortcut, any_view_restriction
 
 PRO_PERMISSION = "territories.view_professional_content"
 
@@ -74,6 +74,42 @@ def due_for_review_q(on):
     for months in ReviewInterval.values:
         q |= Q(review_interval=months, last_verified__lte=add_months(on, -months))
     return q
+
+
+class VisiblePageQuerySet(PageQuerySet):
+    """What is shown of pages anywhere but at their own address.
+
+    The rule, stated once: everything listed or derived from pages (search and its snippets,
+    listings, facet counts, the commune page, maps, the API, the open-data export, the sitemap,
+    the places on a fiche and its handout, the selection) shows the live pages under no
+    Wagtail view restriction (login, password or groups, on the page or an ancestor), to
+    everyone alike. A restricted page is reached at its own address only, where Wagtail checks
+    its restriction (and its handout, checked the same way). So no derived data, and no cache
+    of it, ever depends on who is asking."""
+
+    def visible(self, within=None):
+        """The live, unrestricted pages. `within`: a page being viewed (Wagtail checked its
+        restrictions and its ancestors'), whose own restrictions do not hide its listing."""
+        pages = self.live()
+        if not any_view_restriction():  # the usual case: no restriction anywhere, no query
+            return pages
+        if within is None:
+            return pages.public()
+        hidden = Q()
+        for restriction in PageViewRestriction.objects.select_related("page"):
+            if not within.path.startswith(restriction.page.path):
+                hidden |= self.descendant_of_q(restriction.page, inclusive=True)
+        return pages.exclude(hidden) if hidden else pages
+
+
+def only_visible(pages):
+    """The pages of the list `pages` (read with their relations, or rebuilt from a revision
+    for a preview) that `VisiblePageQuerySet.visible` would show, in the same order."""
+    pages = [p for p in pages if p.live]
+    if not pages or not any_view_restriction():
+        return pages
+    shown = set(Page.objects.filter(pk__in=[p.pk for p in pages]).public().values_list("pk", flat=True))
+    return [p for p in pages if p.pk in shown]
 
 
 class Verified:
@@ -262,7 +298,7 @@ class DepartementPage(ViewRestrictionShortcut, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["territories"] = TerritoirePage.objects.child_of(self).live()
+        context["territories"] = TerritoirePage.objects.child_of(self).visible(within=self)
         context["epcis"] = (
             EPCI.objects.filter(communes__departement_code=self.code)
             .annotate(
@@ -279,7 +315,7 @@ class DepartementPage(ViewRestrictionShortcut, Page):
         return context
 
 
-class TerritoirePageQuerySet(PageQuerySet):
+class TerritoirePageQuerySet(VisiblePageQuerySet):
     def covering(self, commune, departement_code):
         """The territories whose covered communes include `commune` (a Commune, its pk or an
         OuterRef) of `departement_code`: the communes added, plus the communes of the EPCI chosen
@@ -334,8 +370,8 @@ class TerritoirePage(ViewRestrictionShortcut, Page):
 
     @classmethod
     def covering(cls, commune):
-        """The live territories covering `commune`, by title, in one query."""
-        return cls.objects.live().covering(commune, commune.departement_code).order_by("title")
+        """The visible territories covering `commune`, by title, in one query."""
+        return cls.objects.visible().covering(commune, commune.departement_code).order_by("title")
 
     def covered_communes(self):
         """Communes of the chosen EPCI (those of the territory's département) plus the communes
@@ -353,7 +389,7 @@ class TerritoirePage(ViewRestrictionShortcut, Page):
         context["communes"] = communes
         context["population"] = communes.aggregate(p=models.Sum("population_municipale"))["p"]
         context["structures"] = (
-            StructurePage.objects.live().filter(commune__in=communes).select_related("commune")
+            StructurePage.objects.visible().filter(commune__in=communes).select_related("commune")
         )
         # The fiches that apply here are listed by the site's fiches app, when there is one.
         context["fiches_url"] = url_from_setting("TERRITORIES_TERRITORY_FICHES_URL", self.slug)
@@ -409,7 +445,12 @@ class StructureIndexPage(ViewRestrictionShortcut, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        structures = StructurePage.objects.child_of(self).live().select_related("commune").order_by("title")
+        structures = (
+            StructurePage.objects.child_of(self)
+            .visible(within=self)
+            .select_related("commune")
+            .order_by("title")
+        )
         kind = request.GET.get("type")
         if kind in StructureKind.values:
             structures = structures.filter(kind=kind)
@@ -423,7 +464,7 @@ class StructureIndexPage(ViewRestrictionShortcut, Page):
         return context
 
 
-class StructureQuerySet(PageQuerySet):
+class StructureQuerySet(VisiblePageQuerySet):
     def due_for_review(self, on=None):
         return self.filter(due_for_review_q(on or timezone.localdate()))
 
