@@ -1,40 +1,65 @@
-"""A fixed-window rate limit per client address, counted in the cache.
+"""The client's address, and a fixed-window rate limit per address counted in the cache.
 
-With Redis as the cache (production), every application process shares the counters, so the
-limit holds however many servers run side by side.
+`client_address` is the one rule for "who is asking": the report form's rate limit and the login
+throttling (django-axes, `AXES_CLIENT_IP_CALLABLE`) both use it. Behind reverse proxies,
+`REPERES_TRUSTED_PROXIES` says how many of them append to `X-Forwarded-For`; the address is read
+that many entries from the right, so that an address a client writes into the header itself is
+never believed.
+
+The count is one atomic operation of the cache (`add`, then `incr`): Redis in production, so
+every application process shares it, and simultaneous requests from one client never pass the
+limit together.
 """
 
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
 
 
 def client_address(request):
-    header = settings.MODERATION_CLIENT_IP_HEADER
-    address = request.META.get(header, "") if header else ""
-    return (address.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")) or "inconnu"
+    """The client's IP address as a string, or None when no valid address is known.
+
+    With no trusted proxy (`REPERES_TRUSTED_PROXIES = 0`), the address of the connection
+    (`REMOTE_ADDR`). Behind N trusted proxies, the N-th address of `X-Forwarded-For` counted from
+    the right: the one the farthest proxy received the request from. A header with fewer entries
+    did not come through every proxy: the connection's address is used.
+    """
+    candidate = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.REPERES_TRUSTED_PROXIES
+    if proxies > 0:
+        forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [entry for entry in forwarded if entry]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 def _key(scope, request):
     # The address is hashed: the cache holds no readable personal data.
-    digest = hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
+    address = client_address(request) or "inconnu"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"ratelimit:{scope}:{digest}"
 
 
-def is_limited(scope, request):
-    limit, _window = settings.MODERATION_REPORT_RATE_LIMIT
-    return (cache.get(_key(scope, request)) or 0) >= limit
-
-
 def hit(scope, request):
-    """Count one use. Returns True when this use goes over the limit."""
+    """Count one use by this client; True when it goes over `MODERATION_REPORT_RATE_LIMIT`.
+
+    `add` starts a window only when none is running and `incr` counts inside it: each is atomic
+    (Redis, and Django's in-memory cache under its lock), so of N simultaneous uses exactly those
+    within the limit get False.
+    """
     limit, window = settings.MODERATION_REPORT_RATE_LIMIT
     key = _key(scope, request)
-    cache.add(key, 0, window)  # starts the window only if it is not running
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        count = 1
-    return count > limit
+    for _attempt in range(3):
+        if cache.add(key, 1, window):
+            return limit < 1
+        try:
+            return cache.incr(key) > limit
+        except ValueError:  # the window ended between add and incr: start the next one
+            continue
+    return True

@@ -21,7 +21,9 @@ def report(request, page_id):
     form = ErrorReportForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if ratelimit.is_limited("report", request):
+        if not form.is_valid():
+            status = 400
+        elif ratelimit.hit("report", request):  # counted atomically before anything is stored
             messages.error(
                 request,
                 _(
@@ -30,10 +32,9 @@ def report(request, page_id):
                 ),
             )
             status = 429
-        elif form.is_valid():
-            ratelimit.hit("report", request)
-            if form.is_robot:
-                return redirect("moderation:report_thanks", page_id=page.pk)
+        elif form.is_robot:
+            return redirect("moderation:report_thanks", page_id=page.pk)
+        else:
             report_ = form.save(commit=False)
             report_.page = page
             report_.revision_id = page.live_revision_id
@@ -45,8 +46,6 @@ def report(request, page_id):
                 _("Merci ! Votre signalement n° %(ref)d a bien été enregistré.") % {"ref": report_.pk},
             )
             return redirect("moderation:report_thanks", page_id=page.pk)
-        else:
-            status = 400
     return render(request, "moderation/report_form.html", {"page": page, "form": form}, status=status)
 
 

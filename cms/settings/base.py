@@ -193,9 +193,11 @@ REPERES_REPORT_SHORT_URL_NAME = "moderation:report_short"
 # At most this many reports per client address per window (seconds), counted in the cache
 # (Redis in production, so that every application process shares the count).
 MODERATION_REPORT_RATE_LIMIT = (5, 600)
-# The header that carries the client address behind a reverse proxy (e.g. "HTTP_X_REAL_IP");
-# None: REMOTE_ADDR.
-MODERATION_CLIENT_IP_HEADER = os.environ.get("MODERATION_CLIENT_IP_HEADER") or None
+# How many reverse proxies in front of the application append the address they received a request
+# from to X-Forwarded-For (nginx: `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`).
+# 0: the connection's address (REMOTE_ADDR). One rule (moderation.ratelimit.client_address) for
+# the report form's rate limit and the login throttling (AXES_CLIENT_IP_CALLABLE).
+REPERES_TRUSTED_PROXIES = int(os.environ.get("REPERES_TRUSTED_PROXIES", "0"))
 # A reporter's name and e-mail are erased this many days after the report is closed.
 MODERATION_REPORTER_DATA_DAYS = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Repères <reperes@localhost>")

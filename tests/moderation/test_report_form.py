@@ -1,3 +1,5 @@
+import threading
+import uuid
 from io import StringIO
 
 import pytest
@@ -156,3 +158,86 @@ def test_reporter_data_is_erased_after_the_retention_time_idempotently(network, 
     assert (old.reporter_name, old.reporter_email) == ("", "") and old.personal_data_erased_at
     assert old.description  # the report itself is kept
     assert recent.reporter_email == "autre@exemple.fr"
+
+
+def test_behind_trusted_proxies_the_limit_counts_the_address_they_forwarded(network, client, settings):
+    settings.MODERATION_REPORT_RATE_LIMIT = (1, 600)
+    settings.REPERES_TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request reaches the application from the proxy
+    # The address a client writes into the header itself (left of the proxy's entry) is not believed.
+    first = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.5"}
+    spoofed = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.8, 203.0.113.5"}
+    other_client = {**proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.6"}
+
+    assert post(client, network["fiche"], VALID, **first).status_code == 302
+    assert post(client, network["fiche"], VALID, **spoofed).status_code == 429
+    assert post(client, network["fiche"], VALID, **other_client).status_code == 302
+    assert ErrorReport.objects.count() == 2
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(network, client, settings):
+    settings.MODERATION_REPORT_RATE_LIMIT = (1, 600)
+    settings.REPERES_TRUSTED_PROXIES = 0
+    assert post(client, network["fiche"], VALID, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 302
+    response = post(client, network["fiche"], VALID, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert response.status_code == 429
+
+
+def test_the_client_address_rule_reads_the_forwarded_header_from_the_right(rf, settings):
+    from moderation.ratelimit import client_address
+
+    header = "198.51.100.9, 203.0.113.5, 192.0.2.44"
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=header)
+    expected = {0: "10.0.0.1", 1: "192.0.2.44", 2: "203.0.113.5", 3: "198.51.100.9", 4: "10.0.0.1"}
+    for proxies, address in expected.items():
+        settings.REPERES_TRUSTED_PROXIES = proxies
+        assert client_address(request) == address
+    settings.REPERES_TRUSTED_PROXIES = 1
+    assert client_address(rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="pas-une-adresse")) is None
+
+
+def _redis_cache_or_skip():
+    from django.core.cache.backends.redis import RedisCache
+
+    location = "redis://127.0.0.1:6379/15"
+    try:
+        RedisCache(location, {}).get("ping")
+    except Exception:  # noqa: BLE001 — any connection failure means no Redis here
+        pytest.skip("Redis absent sur 127.0.0.1:6379")
+    prefix = f"test-{uuid.uuid4().hex}"  # this run's counters only
+    return {"BACKEND": "cms.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": prefix}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("backend", ["memory", "redis"])
+def test_simultaneous_posts_from_one_client_store_no_more_than_the_limit(network, settings, backend):
+    """Ten posts at once from one address with a limit of 3: exactly 3 stored, 7 refused, with the
+    count in the process's memory (development) and in Redis (production)."""
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Requêtes simultanées : ce test demande PostgreSQL (SQLite sérialise les écritures).")
+    if backend == "redis":
+        settings.CACHES = {**settings.CACHES, "default": _redis_cache_or_skip()}
+    settings.MODERATION_REPORT_RATE_LIMIT = (3, 600)
+    start = threading.Barrier(10)
+    statuses = []
+
+    def send(n):
+        try:
+            client = Client(HTTP_HOST="localhost")
+            start.wait()
+            response = post(client, network["fiche"], {**VALID, "description": f"Envoi simultané {n}"})
+            statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses) == [302] * 3 + [429] * 7
+    assert ErrorReport.objects.count() == 3
