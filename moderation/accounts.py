@@ -79,11 +79,8 @@ def invite(request, data):
     body = render_to_string(
         "moderation/emails/invitation.txt", {"user": user, "link": link, "inviter": request.user}
     )
-    transaction.on_commit(
-        lambda: send_mail(
-            _("[Repères] Votre compte vous attend"), body, settings.DEFAULT_FROM_EMAIL, [user.email]
-        )
-    )
+    # Queued in the outbox within this transaction: the account and its invitation exist together.
+    send_mail(_("[Repères] Votre compte vous attend"), body, settings.DEFAULT_FROM_EMAIL, [user.email])
     return user
 
 

@@ -107,15 +107,12 @@ def send_owner_reminders(on=None):
             },
         )
         subject = _("[Repères] %(n)d fiche(s) ou structure(s) à vérifier") % {"n": len(pages)}
+        # The reminder is recorded and its message queued in the outbox together, or neither.
         with transaction.atomic():
             ReviewReminder.objects.bulk_create(
                 [ReviewReminder(page=p, user=user, due_on=p.review_due_on(), sent_on=on) for p in pages]
             )
-            transaction.on_commit(
-                lambda s=subject, b=body, to=user.email: EmailMessage(
-                    s, b, settings.DEFAULT_FROM_EMAIL, [to]
-                ).send()
-            )
+            EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]).send()
         run.messages += 1
         run.items += len(pages)
     return run
@@ -161,15 +158,15 @@ def send_moderator_digest(on=None, force=False):
         "week_start": on - timedelta(days=on.weekday()),
     }
     body = render_to_string("moderation/emails/moderator_digest.txt", context)
+    # The week is recorded and its digest queued in the outbox together, or neither.
     with transaction.atomic():
         DigestLog.objects.update_or_create(week=key, defaults={"sent_on": on, "recipients": len(recipients)})
         if recipients:
-            message = EmailMessage(
+            EmailMessage(
                 _("[Repères] Synthèse de la semaine du %(date)s")
                 % {"date": context["week_start"].strftime("%d/%m/%Y")},
                 body,
                 settings.DEFAULT_FROM_EMAIL,
                 bcc=recipients,
-            )
-            transaction.on_commit(message.send)
+            ).send()
     return len(recipients)

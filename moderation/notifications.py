@@ -1,4 +1,6 @@
-"""E-mails about error reports. Called from signal handlers, after the transaction commits."""
+"""E-mails about error reports, called from signal handlers. They go to the outbox (a table,
+see moderation/outbox.py), never to the mail server during the request: a mail server down
+delays them, it never fails the report nor loses its notification."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model

@@ -14,22 +14,29 @@ from .models import CLOSED_STATUSES, OPEN_STATUSES, ErrorReport, ReportEvent, ow
 from .notifications import notify_new_report, notify_report_closed
 
 
+# E-mails are queued in the outbox (moderation/outbox.py), a table: queued with the change that
+# causes them, they are committed with it or not at all, and sent later by `manage.py send_mail`.
+
+
 @receiver(post_save, sender=ErrorReport)
 def report_received(sender, instance, created, **kwargs):
     if created:
-        transaction.on_commit(lambda: notify_new_report(instance.pk))
+        notify_new_report(instance.pk)
 
 
 @receiver(post_save, sender=ReportEvent)
 def report_closed(sender, instance, created, **kwargs):
+    # On commit: the message tells the report's final status and resolution, saved after the event.
     if created and instance.from_status in OPEN_STATUSES and instance.to_status in CLOSED_STATUSES:
         transaction.on_commit(lambda: notify_report_closed(instance.report_id))
 
 
 # --- Workflow notifications ---------------------------------------------------------------
-# Wagtail's own notifiers (French templates, user notification preferences) are kept, but
-# sent once the transaction has committed, and approvals and requests for changes also reach
-# the page's owners, not only the person who submitted.
+# Wagtail's own notifiers (French templates, user notification preferences) are kept, and
+# approvals and requests for changes also reach the page's owners, not only the person who
+# submitted. Their messages go to the outbox within the workflow action's transaction: a change
+# rolled back sends nothing; Wagtail's notifiers skip, and only log, a mail server that fails,
+# which the outbox turns into a later retry.
 
 
 class OwnersAlsoNotified:
@@ -45,13 +52,6 @@ class ApprovalNotifier(OwnersAlsoNotified, WorkflowStateApprovalEmailNotifier):
 
 class RejectionNotifier(OwnersAlsoNotified, WorkflowStateRejectionEmailNotifier):
     pass
-
-
-def _on_commit(notifier):
-    def handler(sender, instance=None, **kwargs):
-        transaction.on_commit(lambda: notifier(instance=instance, **kwargs))
-
-    return handler
 
 
 WORKFLOW_HANDLERS = [
@@ -75,4 +75,7 @@ WORKFLOW_HANDLERS = [
 def register_workflow_notifications():
     for signal, sender, uid, notifier in WORKFLOW_HANDLERS:
         signal.disconnect(sender=sender, dispatch_uid=uid)
-        signal.connect(_on_commit(notifier), sender=sender, dispatch_uid=f"reperes-{uid}", weak=False)
+        # Under Wagtail's own dispatch_uid: whichever app is ready first, Wagtail's notifier and
+        # ours are never both connected (Django ignores a second receiver with the same uid), so
+        # each notification is sent once.
+        signal.connect(notifier, sender=sender, dispatch_uid=uid, weak=False)

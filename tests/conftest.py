@@ -2,6 +2,16 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _mail_goes_through_the_outbox(django_test_environment):
+    """Django's test set-up replaces EMAIL_BACKEND by its locmem backend; the site's own
+    (the outbox, see cms/settings/base.py) is put back, so that tests send e-mail the way the
+    site does: queued, then sent by `manage.py send_mail` (tests/mail.py)."""
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "mailer.backend.DbBackend"
+
+
 @pytest.fixture
 def reference_data(db):
     """The real communes and EPCI of data/ (563 + 52 members elsewhere, 20 EPCI)."""

@@ -5,6 +5,7 @@ configuration (`REPERES_DEPARTEMENT`) and data (`TERRITORIES_DATA_DIR`), never c
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "wagtail_modeladmin",
+    "mailer",
     "wagtailgeowidget",
     "modelcluster",
     "taggit",
@@ -201,5 +203,24 @@ REPERES_TRUSTED_PROXIES = int(os.environ.get("REPERES_TRUSTED_PROXIES", "0"))
 # A reporter's name and e-mail are erased this many days after the report is closed.
 MODERATION_REPORTER_DATA_DAYS = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Repères <reperes@localhost>")
+
+# --- E-mail: an outbox in the database (django-mailer) ------------------------------------------
+# Every message the site sends (reports, reminders, invitations, Wagtail's workflow e-mails,
+# password resets) is stored in the database, in the transaction of the change that caused it;
+# `manage.py send_mail` (every minute) sends the queue through MAILER_EMAIL_BACKEND (set per
+# environment) and `manage.py retry_deferred` puts the messages that failed back in the queue.
+# A request never talks to the mail server, so a mail server down never fails one.
+EMAIL_BACKEND = "mailer.backend.DbBackend"
+MAILER_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Any error while sending defers the message (kept, retried) instead of stopping the run.
+MAILER_ERROR_HANDLER = "moderation.outbox.defer_on_error"
+# A run stops after this many failures (a mail server down: the next run tries again).
+MAILER_EMAIL_MAX_DEFERRED = 5
+# The log of sent messages keeps no copy of them (addresses and bodies, e.g. a reporter's).
+MAILER_EMAIL_LOG_MESSAGE_DATA = False
+# Two runs never send one message twice: on PostgreSQL each message is locked while it is sent
+# (SELECT … FOR UPDATE NOWAIT); SQLite has no row locks, so a lock file serialises the runs.
+MAILER_USE_FILE_LOCK = DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+MAILER_LOCK_PATH = os.path.join(tempfile.gettempdir(), "reperes-send-mail")
 # Invitations link to the public "choose your password" page (Django's reset tokens).
 MODERATION_SET_PASSWORD_URL_NAME = "home:password_set"  # noqa: S105 — a URL name, not a secret

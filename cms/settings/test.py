@@ -3,7 +3,10 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 ALLOWED_HOSTS = ["*"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Messages are queued in the outbox (base.py) and sent to mail.outbox by `send_mail`
+# (tests/mail.py); tests/conftest.py puts EMAIL_BACKEND back after Django's test set-up.
+MAILER_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILER_USE_FILE_LOCK = False
 CACHES = {"default": {"BACKEND": "cms.cache.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests never depend on an external tile server or media left by a demo run.

@@ -2,10 +2,10 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.test import Client
 
 from moderation.roles import Role
+from tests.mail import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_a_moderator_invites_an_owner_who_sets_a_password_and_signs_in(
 
     assert user in StructurePage.objects.get(pk=network["structure"].pk).owners.all()
 
-    invitation = mail.outbox[-1]
+    (invitation,) = sent_mail()
     assert invitation.to == ["lea@exemple.fr"]
     link = re.search(r"http://localhost(/mot-de-passe/\S+/)", invitation.body).group(1)
     anonymous = Client(HTTP_HOST="localhost")

@@ -5,7 +5,6 @@ from datetime import date
 from io import StringIO
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from wagtail.models import PageLogEntry
@@ -18,6 +17,7 @@ from moderation.freshness import (
     send_owner_reminders,
 )
 from moderation.models import ErrorReport
+from tests.mail import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -55,31 +55,32 @@ def test_each_owner_gets_one_message_listing_their_items_and_never_the_same_twic
     with django_capture_on_commit_callbacks(execute=True):
         first = send_owner_reminders(date(2027, 1, 4))
     assert first.messages == 2 and first.items == 2
-    by_recipient = {m.to[0]: m for m in mail.outbox}
+    by_recipient = {m.to[0]: m for m in sent_mail()}
     assert set(by_recipient) == {"rania@exemple.fr", "paul@exemple.fr"}
     body = by_recipient["rania@exemple.fr"].body
     assert "Aide alimentaire" in body and "CCAS" not in body
     assert "/admin/reperes/verifier/" in body and "/edit/" in body
 
-    mail.outbox.clear()
+    sent_mail().clear()
     with django_capture_on_commit_callbacks(execute=True):
         again = send_owner_reminders(date(2027, 1, 4))  # the same day: nothing
         later = send_owner_reminders(date(2027, 5, 1))  # within the fiche's 6 months: nothing
-    assert again.messages == later.messages == 0 and mail.outbox == []
+    assert again.messages == later.messages == 0 and sent_mail() == []
 
     with django_capture_on_commit_callbacks(execute=True):
         after_interval = send_owner_reminders(date(2027, 7, 5))  # 6 months later, still overdue
-    assert after_interval.items == 1 and mail.outbox[0].to == ["rania@exemple.fr"]
+    sent = sent_mail()
+    assert after_interval.items == 1 and [m.to for m in sent] == [["rania@exemple.fr"]]
 
 
 def test_the_daily_command_is_idempotent_and_never_unpublishes(dated, django_capture_on_commit_callbacks):
     out = StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", "--date", "2027-01-04", stdout=out)  # a Monday: digest too
-    sent = len(mail.outbox)
+    sent = len(sent_mail())
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_reminders", "--date", "2027-01-04", stdout=out)
-    assert sent == 3 and len(mail.outbox) == sent  # two owners and the moderators' digest
+    assert sent == 3 and len(sent_mail()) == sent  # two owners and the moderators' digest
     assert "Synthèse hebdomadaire envoyée" in out.getvalue()
     dated["fiche"].refresh_from_db()
     assert dated["fiche"].live
@@ -91,6 +92,7 @@ def test_deactivated_owners_get_no_reminder(dated, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         run = send_owner_reminders(date(2026, 7, 2))
     assert run.messages == 0 and [p.title for p in run.without_owner] == ["Aide alimentaire"]
+    assert sent_mail() == []
 
 
 def test_the_weekly_digest_goes_to_moderators_once_a_week(dated, django_capture_on_commit_callbacks):
@@ -104,7 +106,8 @@ def test_the_weekly_digest_goes_to_moderators_once_a_week(dated, django_capture_
         assert send_moderator_digest(date(2027, 1, 5)) is None  # a Tuesday
         assert send_moderator_digest(date(2027, 1, 4)) == 1  # Monday
         assert send_moderator_digest(date(2027, 1, 4)) is None  # already sent this week
-    (message,) = mail.outbox
+    # The new report's own notification is in the outbox too.
+    (message,) = [m for m in sent_mail() if "Synthèse" in m.subject]
     assert message.bcc == ["marc@exemple.fr"]
     assert "Aide alimentaire" in message.body  # overdue, and the open report
     assert "1 signalement ouvert" in message.body

@@ -3,11 +3,11 @@ import uuid
 from io import StringIO
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
 from moderation.models import ErrorReport, ReportStatus
+from tests.mail import sent_mail
 
 from .conftest import VALID
 
@@ -116,11 +116,12 @@ def test_new_report_notifies_owners_and_moderators_and_the_reporter(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         post(client, network["fiche"], VALID)
-    to_team = [m for m in mail.outbox if "Nouveau signalement" in m.subject]
+    sent = sent_mail()
+    to_team = [m for m in sent if "Nouveau signalement" in m.subject]
     assert len(to_team) == 1
     assert set(to_team[0].bcc) == {"rania@exemple.fr", "marc@exemple.fr"}  # not paul: not his fiche
     assert "Le numéro de téléphone indiqué n’est plus attribué." in to_team[0].body
-    receipt = [m for m in mail.outbox if "bien été reçu" in m.subject]
+    receipt = [m for m in sent if "bien été reçu" in m.subject]
     assert receipt and receipt[0].to == ["claire@exemple.fr"]
 
 
@@ -131,14 +132,15 @@ def test_closing_a_report_tells_the_reporter_and_keeps_the_history(
     report = ErrorReport.objects.get()
     moderator = network["moderator"]
     report.change_status(ReportStatus.IN_PROGRESS, moderator)
-    mail.outbox.clear()
+    sent_mail().clear()
     with django_capture_on_commit_callbacks(execute=True):
         report.change_status(ReportStatus.FIXED, moderator, "Numéro corrigé.")
 
     assert [e.to_status for e in report.events.all()] == [ReportStatus.IN_PROGRESS, ReportStatus.FIXED]
     assert report.events.last().user == moderator and report.closed_at is not None
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["claire@exemple.fr"]
-    assert "Numéro corrigé." in mail.outbox[0].body
+    sent = sent_mail()
+    assert len(sent) == 1 and sent[0].to == ["claire@exemple.fr"]
+    assert "Numéro corrigé." in sent[0].body
 
 
 def test_reporter_data_is_erased_after_the_retention_time_idempotently(network, client, settings):

@@ -1,12 +1,12 @@
-"""Owners edit what they own and submit; moderators approve or send back; e-mails on commit."""
+"""Owners edit what they own and submit; moderators approve or send back; e-mails queued with the change."""
 
 import pytest
-from django.core import mail
 from django.test import Client
 from wagtail.models import Page
 from wagtail.test.utils.form_data import querydict_from_html
 
 from fiches.models import FichePage
+from tests.mail import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -73,15 +73,16 @@ def test_a_submitted_change_waits_while_the_live_version_stays_online(
     network, client, django_capture_on_commit_callbacks
 ):
     fiche = network["fiche"]
-    mail.outbox.clear()
+    sent_mail().clear()
     submit(logged(network["owner"]), fiche, "Aide alimentaire d’urgence", django_capture_on_commit_callbacks)
 
     live = FichePage.objects.get(pk=fiche.pk)
     assert live.title == "Aide alimentaire" and live.has_unpublished_changes
     assert live.current_workflow_state is not None
     assert "Aide alimentaire d’urgence" not in client.get(live.url).content.decode()
-    to_moderators = [m for m in mail.outbox if "marc@exemple.fr" in m.to]
-    assert to_moderators, [(m.subject, m.to) for m in mail.outbox]
+    sent = sent_mail()
+    to_moderators = [m for m in sent if "marc@exemple.fr" in m.to]
+    assert to_moderators, [(m.subject, m.to) for m in sent]
 
 
 def act(moderator_client, page, action, comment, django_capture_on_commit_callbacks):
@@ -97,11 +98,12 @@ def act(moderator_client, page, action, comment, django_capture_on_commit_callba
 def test_approval_publishes_and_tells_the_owner(network, django_capture_on_commit_callbacks):
     fiche = network["fiche"]
     submit(logged(network["owner"]), fiche, "Aide alimentaire d’urgence", django_capture_on_commit_callbacks)
-    mail.outbox.clear()
+    sent_mail().clear()
     act(logged(network["moderator"]), fiche, "approve", "", django_capture_on_commit_callbacks)
 
     assert FichePage.objects.get(pk=fiche.pk).title == "Aide alimentaire d’urgence"
-    assert any("rania@exemple.fr" in m.to for m in mail.outbox), [(m.subject, m.to) for m in mail.outbox]
+    sent = sent_mail()
+    assert any("rania@exemple.fr" in m.to for m in sent), [(m.subject, m.to) for m in sent]
     history = Page.objects.get(pk=fiche.pk).specific.revisions.order_by("created_at")
     assert history.last().user == network["owner"]
 
@@ -111,7 +113,7 @@ def test_request_for_changes_keeps_the_live_version_and_sends_the_comment(
 ):
     fiche = network["fiche"]
     submit(logged(network["owner"]), fiche, "Titre à revoir", django_capture_on_commit_callbacks)
-    mail.outbox.clear()
+    sent_mail().clear()
     act(
         logged(network["moderator"]),
         fiche,
@@ -121,7 +123,7 @@ def test_request_for_changes_keeps_the_live_version_and_sends_the_comment(
     )
 
     assert FichePage.objects.get(pk=fiche.pk).title == "Aide alimentaire"
-    to_owner = [m for m in mail.outbox if "rania@exemple.fr" in m.to]
+    to_owner = [m for m in sent_mail() if "rania@exemple.fr" in m.to]
     assert to_owner and "Précisez les horaires de distribution." in to_owner[0].body
 
 
