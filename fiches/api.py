@@ -14,6 +14,7 @@ from territories.models import Commune, StructurePage
 from . import datainclusion
 from .datainclusion.schema import structure_slots
 from .models import FichePage, Theme
+from .params import QueryText, RowId
 
 api = NinjaAPI(
     title="Repères — API de lecture",
@@ -163,7 +164,7 @@ def _fiche(f, request):
 
 @api.get("/fiches", response=list[FicheOut], summary="Fiches publiées", tags=["fiches"])
 @paginate(PageNumberPagination, page_size=20)
-def list_fiches(request, commune: str | None = None, theme: str | None = None):
+def list_fiches(request, commune: QueryText | None = None, theme: QueryText | None = None):
     """`commune` : code INSEE (fiches qui couvrent la commune) ; `theme` : identifiant d’un thème
     ou d’une catégorie (voir /themes)."""
     fiches = (
@@ -181,7 +182,7 @@ def list_fiches(request, commune: str | None = None, theme: str | None = None):
 
 
 @api.get("/fiches/{fiche_id}", response=FicheDetailOut, summary="Une fiche et ses lieux", tags=["fiches"])
-def get_fiche(request, fiche_id: int, commune: str | None = None):
+def get_fiche(request, fiche_id: RowId, commune: QueryText | None = None):
     """Avec `commune` (code INSEE), les lieux sont triés du plus proche au plus lointain."""
     fiche = get_or_404(FichePage.objects.visible(), "Fiche introuvable.", pk=fiche_id)
     place = Commune.objects.filter(insee_code=commune).first() if commune else None
@@ -191,7 +192,7 @@ def get_fiche(request, fiche_id: int, commune: str | None = None):
 
 @api.get("/structures", response=list[StructureOut], summary="Structures", tags=["structures"])
 @paginate(PageNumberPagination, page_size=20)
-def list_structures(request, commune: str | None = None, type: str | None = None):  # noqa: A002
+def list_structures(request, commune: QueryText | None = None, type: QueryText | None = None):  # noqa: A002
     structures = (
         StructurePage.objects.visible().select_related("commune__epci").prefetch_related("opening_slots")
     )
@@ -203,7 +204,7 @@ def list_structures(request, commune: str | None = None, type: str | None = None
 
 
 @api.get("/structures/{structure_id}", response=StructureOut, summary="Une structure", tags=["structures"])
-def get_structure(request, structure_id: int):
+def get_structure(request, structure_id: RowId):
     return _structure(
         get_or_404(StructurePage.objects.visible(), "Structure introuvable.", pk=structure_id), request
     )
@@ -224,7 +225,7 @@ def list_themes(request):
 
 @api.get("/communes", response=list[CommuneOut], summary="Communes du département", tags=["référentiels"])
 @paginate(PageNumberPagination, page_size=20)
-def list_communes(request, q: str | None = None):
+def list_communes(request, q: QueryText | None = None):
     """`q` : nom (sans accents), code postal ou code INSEE."""
     communes = Commune.objects.of_departement().select_related("epci").order_by("name")
     if q:

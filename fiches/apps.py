@@ -8,4 +8,11 @@ class FichesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.urls import register_converter
+
         from . import signal_handlers  # noqa: F401
+        from .params import IdConverter, TextConverter
+
+        # <id:pk> and <text:slug> in the URL patterns (fiches.params)
+        register_converter(IdConverter, "id")
+        register_converter(TextConverter, "text")

@@ -62,7 +62,8 @@ class FicheFilter(django_filters.FilterSet):
     )
     territoire = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Territoire"),
-        queryset=TerritoirePage.objects.visible(),
+        # Read per request: visible() asks whether any restriction exists (not at import).
+        queryset=lambda request: TerritoirePage.objects.visible(),
         to_field_name="slug",
         method="filter_territory",
     )

@@ -95,7 +95,8 @@ def _back(request, default):
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return redirect(target if safe else default)
+    # A path, not a bare word: redirect() would take "foo" for the name of a view.
+    return redirect(target if safe and target.startswith("/") else default)
 
 
 @require_POST

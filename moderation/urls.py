@@ -5,7 +5,7 @@ from . import views
 app_name = "moderation"
 
 urlpatterns = [
-    path("signaler/<int:page_id>/", views.report, name="report"),
-    path("signaler/<int:page_id>/merci/", views.report_thanks, name="report_thanks"),
-    path("s/<int:page_id>", views.report_short, name="report_short"),
+    path("signaler/<id:page_id>/", views.report, name="report"),
+    path("signaler/<id:page_id>/merci/", views.report_thanks, name="report_thanks"),
+    path("s/<id:page_id>", views.report_short, name="report_short"),
 ]

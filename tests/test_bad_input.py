@@ -1,0 +1,352 @@
+"""No input gives a 500.
+
+Every public URL pattern of the project (walked from Django's URL resolver, the admin left
+aside), every endpoint of the read API (from its OpenAPI schema) and a page of each type served
+by Wagtail are asked with bad values in each path segment and in each parameter their views
+read: a NUL byte, broken percent-encoding, a 20-digit number, negative numbers, 5,000
+characters, an empty value, every parameter repeated, and methods they do not expect. Every
+answer must be below 500, and an HTML error page is the site's own, in French.
+
+The parameter names are read from the code: the facets' FilterSet, the forms the views post
+to, the API's schema and every `request.GET/POST.get("…")` of the project's apps.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from wagtail.models import PageViewRestriction
+
+from fiches.api import api
+from fiches.models import FicheKeyword, Public, Theme
+from home.models import StandardPage
+from moderation.forms import ErrorReportForm
+from tests import builders
+
+# Bad values, as they are written in a URL (already percent-encoded where they need to be).
+BAD_VALUES = [
+    "%00",  # NUL byte: PostgreSQL refuses it in a string
+    "a%00b",
+    "%ZZ",  # not percent-encoding
+    "%C3%28",  # percent-encoded bytes that are not UTF-8
+    "99999999999999999999",  # beyond any database integer
+    "2147483648",  # one beyond PostgreSQL's integer
+    "-1",
+    "-99999999999999999999",
+    "x" * 5000,
+    "",
+]
+# The methods a page does not expect; a view for POST only is asked with GET too.
+OTHER_METHODS = ["post", "put", "patch", "delete", "head", "options"]
+
+PROJECT_APPS = ("fiches", "territories", "moderation", "home", "cms")
+_READ_PARAMETER = re.compile(r"\.(?:GET|POST)\.get(?:list)?\(\s*[\"'](\w+)[\"']")
+
+
+def parameters_read_by_the_code():
+    """Every name the project's views read from the query string or a posted form."""
+    from fiches.browse import FicheFilter  # reads the database when imported
+
+    names = set()
+    root = Path(settings.BASE_DIR)
+    for app in PROJECT_APPS:
+        for source in (root / app).rglob("*.py"):
+            if "migrations" not in source.parts:
+                names.update(_READ_PARAMETER.findall(source.read_text()))
+    names.update(FicheFilter.base_filters)
+    for form in (ErrorReportForm, AuthenticationForm, SetPasswordForm):
+        names.update(form.base_fields)
+    return sorted(names | {"q", "page", "next"})
+
+
+def api_parameters():
+    """{API path: (path parameters, query parameters)}, from the OpenAPI schema."""
+    schema = api.get_openapi_schema()
+    found = {}
+    for path, operations in schema["paths"].items():
+        params = [p for operation in operations.values() for p in operation.get("parameters", [])]
+        found[path] = (
+            sorted({p["name"] for p in params if p["in"] == "path"}),
+            sorted({p["name"] for p in params if p["in"] == "query"}),
+        )
+    return found
+
+
+# --- The URL patterns -------------------------------------------------------------------
+
+_SEGMENT = re.compile(r"<(?:\w+:)?(\w+)>")
+# Patterns written as regular expressions, as the URL they stand for.
+REGEX_TEMPLATES = {
+    "wagtaildocs_serve": "documents/{document_id}/{document_filename}",
+    "wagtail_serve": None,  # Wagtail's pages: asked at real page URLs, below
+}
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+def public_patterns():
+    """[(id, URL template with {segment} slots, name)] of every non-admin pattern."""
+    found = []
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if route.startswith("admin/"):
+            continue
+        if "^" in route or "$" in route:
+            template = REGEX_TEMPLATES.get(pattern.name, "unknown")
+            if template is None:
+                continue
+        else:
+            template = _SEGMENT.sub(lambda m: "{" + m.group(1) + "}", route)
+        found.append((route, "/" + template if template != "unknown" else template, pattern.name))
+    return found
+
+
+PATTERNS = public_patterns()
+
+
+def test_every_public_pattern_and_api_endpoint_is_walked():
+    templates = [template for _route, template, _name in PATTERNS]
+    assert "unknown" not in templates, "a pattern written as a regex needs its URL in REGEX_TEMPLATES"
+    for path in api_parameters():
+        assert re.sub(r"\{(\w+)\}", r"{\1}", path) in templates
+    for expected in ("/recherche/", "/connexion/", "/sitemap.xml", "/api/v1/fiches/{fiche_id}"):
+        assert expected in templates
+
+
+# --- The data ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def data(django_db_setup, django_db_blocker):
+    """A small but complete site, built once for the module and rolled back after it."""
+    from django.contrib.auth import get_user_model
+
+    from territories.bulk import reference_index_paused
+
+    with django_db_blocker.unblock(), reference_index_paused(), transaction.atomic():
+        pages = builders.site()
+        cc = builders.epci("200070530", "CC du Grand Autunois Morvan", "CC")
+        autun = builders.commune(builders.AUTUN, epci_=cc)
+        builders.commune(builders.MACON)
+        category = Theme.objects.create(name="Logement", slug="logement")
+        theme = Theme.objects.create(name="Accès au logement", slug="acces-logement", parent=category)
+        public = Public.objects.create(name="Familles", slug="familles")
+        structure = builders.structure(
+            pages["structure_index"], autun, "CCAS d’Autun", slots=[(0, (9, 0), (12, 0), True)]
+        )
+        territory = builders.territory(pages["departement"], "Territoire de l’Autunois", epcis=[cc])
+        fiche = builders.fiche(
+            pages["fiche_index"],
+            "Aide au logement",
+            places=[structure],
+            themes=[theme],
+            publics=[public],
+        )
+        fiche.keywords.add("logement social")
+        fiche.save_revision().publish()
+        standard = StandardPage(title="Mentions légales", body="<p>Mentions.</p>")
+        pages["home"].add_child(instance=standard)
+        standard.save_revision().publish()
+        private = StandardPage(title="Page réservée", body="<p>Réservée.</p>")
+        pages["home"].add_child(instance=private)
+        private.save_revision().publish()
+        restriction = PageViewRestriction.objects.create(
+            page=private, restriction_type=PageViewRestriction.PASSWORD, password="secret"
+        )
+        user = get_user_model().objects.create_user("agent", "agent@exemple.fr", "x")
+        keyword = FicheKeyword.objects.get(content_object=fiche).tag
+        # A realistic value for each path segment: the project's real objects.
+        segments = {
+            ("theme", "slug"): theme.slug,
+            ("public", "slug"): public.slug,
+            ("keyword", "slug"): keyword.slug,
+            ("territory", "slug"): territory.slug,
+            ("structure_pdf", "pk"): structure.pk,
+            "insee": autun.insee_code,
+            "kind": "structures",
+            "pk": fiche.pk,
+            "page_id": fiche.pk,
+            "fiche_id": fiche.pk,
+            "structure_id": structure.pk,
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            # The form's own address, once the link of the e-mail was followed (below).
+            "token": "set-password",
+            "page_view_restriction_id": restriction.pk,
+            "restriction_id": restriction.pk,
+            "document_id": 1,
+            "document_filename": "document.pdf",
+        }
+        pages_served = dict(
+            zip(
+                PAGE_TYPES,
+                [
+                    pages["home"],
+                    pages["fiche_index"],
+                    fiche,
+                    pages["structure_index"],
+                    structure,
+                    pages["departement"],
+                    territory,
+                    standard,
+                    private,
+                ],
+                strict=True,
+            )
+        )
+        yield {
+            "password_link": "/mot-de-passe/{}/{}/".format(
+                segments["uidb64"], default_token_generator.make_token(user)
+            ),
+            "segments": segments,
+            "pages": {page_type: page.url for page_type, page in pages_served.items()},
+            "structure": structure,
+            "fiche": fiche,
+        }
+        transaction.set_rollback(True)
+
+
+def good_segment(data, name, slot):
+    """The real value of segment `slot` of the pattern called `name`."""
+    value = data["segments"].get((name, slot), data["segments"].get(slot))
+    assert value is not None, f"no real value for <{slot}> of {name}: add it to the data fixture"
+    return str(value)
+
+
+# --- Asking -----------------------------------------------------------------------------
+
+
+def _query(names, value):
+    return "&".join(f"{name}={value}" for name in names)
+
+
+def _check(response, what):
+    assert response.status_code < 500, f"{what} → {response.status_code}"
+    content_type = response.get("Content-Type", "")
+    html = response.content.decode(errors="replace") if content_type.startswith("text/html") else ""
+    # An error page (not a bare 405 of a decorator, nor the API's plain text) is the site's own.
+    if 400 <= response.status_code < 500 and "<h1" in html.lower():
+        assert '<html lang="fr"' in html, (
+            f"{what} → {response.status_code}, not the site's page: {html[:200]}"
+        )
+
+
+def ask_with_bad_values(client, template, fill, names):
+    """`template` with each segment in turn, then every parameter, set to each bad value; every
+    parameter repeated; every other method with the bad values posted."""
+    slots = re.findall(r"\{(\w+)\}", template)
+    good = template.format(**fill)
+    asked = 0
+    for slot in slots:
+        for value in BAD_VALUES:
+            url = template.format(**{**fill, slot: value})
+            _check(client.get(url), f"GET {url[:120]}")
+            asked += 1
+    for value in BAD_VALUES:
+        url = f"{good}?{_query(names, value)}"
+        _check(client.get(url), f"GET {url[:120]}")
+        asked += 1
+    url = f"{good}?" + "&".join(f"{name}=a&{name}=b&{name}=1&{name}=2" for name in names)
+    _check(client.get(url), f"GET {url[:120]}")
+    # More parameters than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS): its 400.
+    url = f"{good}?" + "&".join(
+        f"p{n}=1" for n in range((settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or 1000) + 1)
+    )
+    _check(client.get(url), f"GET {good} with too many parameters")
+    for method in OTHER_METHODS:
+        url = f"{good}?{_query(names, '%00')}"
+        if method == "head":
+            response = client.head(url)
+        else:
+            response = getattr(client, method)(
+                url, data=_query(names, "%00"), content_type="application/x-www-form-urlencoded"
+            )
+        _check(response, f"{method.upper()} {good}")
+        asked += 1
+    # A view for POST only, or a page with a form posted to itself, is asked with every bad
+    # value posted.
+    response = client.get(good)
+    html = (
+        response.content.decode(errors="replace")
+        if response.get("Content-Type", "").startswith("text/")
+        else ""
+    )
+    if response.status_code == 405 or re.search(r'<form method="post"(?![^>]*action=)', html):
+        for value in BAD_VALUES + ["a"]:
+            body = _query(names, value) + "&" + "&".join(f"{name}=a&{name}=b" for name in names)
+            response = client.post(good, data=body, content_type="application/x-www-form-urlencoded")
+            _check(response, f"POST {good} with {value[:20]}")
+            asked += 1
+    return asked
+
+
+@pytest.mark.parametrize(
+    ("route", "template", "name"),
+    [p for p in PATTERNS if p[1] != "unknown"],
+    ids=[p[0][:60] for p in PATTERNS if p[1] != "unknown"],
+)
+def test_bad_values_in_every_segment_and_parameter_never_give_a_500(db, data, client, route, template, name):
+    client.raise_request_exception = False
+    if template in api_parameters():
+        names = api_parameters()[template][1] or ["page"]
+    else:
+        names = parameters_read_by_the_code()
+    fill = {slot: good_segment(data, name, slot) for slot in re.findall(r"\{(\w+)\}", template)}
+    # The agent has a fiche in their selection and followed a password link, so that the
+    # selection's pages and the password form do their work.
+    client.post(f"/selection/ajouter/{data['fiche'].pk}/")
+    assert client.get(data["password_link"]).status_code == 302
+    assert ask_with_bad_values(client, template, fill, names) >= len(BAD_VALUES)
+
+
+PAGE_TYPES = [
+    "home",
+    "fiche_index",
+    "fiche",
+    "structure_index",
+    "structure",
+    "departement",
+    "territory",
+    "standard",
+    "restricted",
+]
+
+
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_bad_values_at_every_type_of_page_served_by_wagtail_never_give_a_500(db, data, client, page_type):
+    client.raise_request_exception = False
+    url = data["pages"][page_type]
+    assert client.get(url).status_code == 200
+    ask_with_bad_values(client, url, {}, parameters_read_by_the_code())
+    # A segment below the page: Wagtail's routing, then the 404 page.
+    for value in BAD_VALUES:
+        _check(client.get(f"{url}{value}/"), f"GET {url}{value[:20]}/")
+
+
+def test_a_bad_path_segment_of_a_page_is_answered_with_the_french_page_not_found(db, data, client):
+    client.raise_request_exception = False
+    for segment in ("%00", "%C3%28", "x" * 5000, "99999999999999999999"):
+        response = client.get(f"/fiches/{segment}/")
+        assert response.status_code == 404
+        assert "Page introuvable" in response.content.decode()
+
+
+def test_the_check_fails_on_a_500_and_on_an_error_page_that_is_not_the_sites():
+    from django.http import HttpResponse, HttpResponseServerError
+
+    with pytest.raises(AssertionError):
+        _check(HttpResponseServerError('<html lang="fr">'), "GET /")
+    with pytest.raises(AssertionError):
+        _check(HttpResponse("<h1>Bad Request (400)</h1>", status=400), "GET /")
+    _check(HttpResponse('<html lang="fr"><h1>Requête invalide</h1>', status=400), "GET /")
