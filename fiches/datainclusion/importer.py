@@ -21,6 +21,7 @@
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
@@ -28,6 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import escape
 from wagtail.models import ReferenceIndex
@@ -214,6 +216,35 @@ def _write(page, parent, user, result, apply):
     return page
 
 
+def _written(page, parent, user, result, apply, where):
+    """`_write` in a savepoint; what the site's own validation refuses is a rejection, not a crash."""
+    try:
+        with transaction.atomic():
+            _write(page, parent, user, result, apply)
+        return True
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            result.rejected.append(Rejection(*where, FIELD_NAMES.get(name, name), " ; ".join(messages)))
+        return False
+
+
+# Page fields → the record's field, for the reasons of a rejection.
+FIELD_NAMES = {
+    "title": "nom",
+    "summary": "description",
+    "mobilisation_link": "lien_mobilisation",
+    "service_email": "courriel",
+    "service_phone": "telephone",
+    "service_hours": "horaires_accueil",
+    "website": "site_web",
+    "email": "courriel",
+    "phone": "telephone",
+    "address": "adresse",
+    "postal_code": "code_postal",
+    "siret": "siret",
+}
+
+
 # --- Communes, coverage -----------------------------------------------------------------
 
 
@@ -278,9 +309,12 @@ def coverage(codes):
 
 
 def _address_key(record_or_page):
+    """("3 rue des tilleuls", INSEE code): punctuation, case and accents ignored."""
     if isinstance(record_or_page, dict):
-        return normalize_name(record_or_page.get("adresse") or ""), record_or_page.get("code_insee") or ""
-    return normalize_name(record_or_page.address), record_or_page.commune.insee_code
+        address, insee = record_or_page.get("adresse"), record_or_page.get("code_insee")
+    else:
+        address, insee = record_or_page.address, record_or_page.commune.insee_code
+    return re.sub(r"[^a-z0-9]+", " ", normalize_name(address)).strip(), insee or ""
 
 
 def _find_structure(record, own):
@@ -362,7 +396,15 @@ def _import_structure(position, record, parent, user, result, file_label, own):
             return page
     else:
         page = StructurePage(source=record["source"], source_id=record["id"], needs_verification=True)
-    _write(page, parent, user, result, _apply_structure(record, commune, slots))
+    if not _written(
+        page,
+        parent,
+        user,
+        result,
+        _apply_structure(record, commune, slots),
+        (file_label, position, record["id"]),
+    ):
+        return None
     StructurePage.objects.filter(pk=page.pk).update(source_hash=digest)
     return page
 
@@ -511,7 +553,9 @@ def _import_fiche(group, structure_pages, parent, user, result, own, themes_by_c
             return
     else:
         page = FichePage(source=source, source_id=fiche_id, needs_verification=True)
-    _write(page, parent, user, result, _apply_service(records, places, cover, themes, publics))
+    apply = _apply_service(records, places, cover, themes, publics)
+    if not _written(page, parent, user, result, apply, (file_label, first_position, first["id"])):
+        return
     page.refresh_from_db(fields=["coverage_kind"])
     zone = first.get("zone_eligibilite") or []
     computed = export.zone_eligibilite(page)

@@ -10,6 +10,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match
 
@@ -190,6 +192,9 @@ def french(error):
     return f"valeur invalide : {_shown(value)}"
 
 
+URL_FIELDS = ("site_web", "lien_source", "accessibilite_lieu", "lien_mobilisation")
+
+
 def check(record, kind):
     """[(field, French reason)]: the schema, then the rules its descriptions state."""
     if not isinstance(record, dict):
@@ -204,6 +209,19 @@ def check(record, kind):
         value = record.get(axis)
         if axis not in bad and isinstance(value, int | float) and not low <= value <= high:
             problems.append((axis, f"coordonnée hors limites ({value}, entre {low} et {high} attendu)"))
+    for name in URL_FIELDS:
+        if name not in bad and isinstance(record.get(name), str):
+            try:
+                URLValidator(schemes=["http", "https"])(record[name])
+            except ValidationError:
+                problems.append((name, f"doit être {FORMAT_NAMES['uri']}, pas {_shown(record[name])}"))
+    if "courriel" not in bad and isinstance(record.get("courriel"), str):
+        try:
+            validate_email(record["courriel"])
+        except ValidationError:
+            problems.append(
+                ("courriel", f"doit être {FORMAT_NAMES['email']}, pas {_shown(record['courriel'])}")
+            )
     nom = record.get("nom")
     if kind == "structure" and "nom" not in bad and isinstance(nom, str) and nom.endswith("."):
         problems.append(("nom", "le nom d’une structure ne se termine pas par un point (règle du schéma)"))

@@ -1,3 +1,4 @@
+import csv
 import json
 from datetime import time
 from io import StringIO
@@ -157,10 +158,10 @@ def test_importing_twice_updates_and_duplicates_nothing(offer, tmp_path):
         page.delete()
     first = datainclusion.import_structures(data["structures"])
     again = datainclusion.import_structures(data["structures"])
-    assert (first.created, again.created, again.updated) == (2, 0, 2)
+    assert (first.created, again.created, again.updated, again.unchanged) == (2, 0, 0, 2)
     datainclusion.import_services(data["services"])
     assert datainclusion.import_services(data["services"]).created == 0
-    assert FichePage.objects.count() == len(data["services"])
+    assert FichePage.objects.count() == len({s["id"].split("@")[0] for s in data["services"]})
 
 
 def run_import(tmp_path, structures=None, services=None):
@@ -214,10 +215,14 @@ def test_one_good_and_bad_rows_import_the_good_one_and_report_each_reason(offer,
     page = StructurePage.objects.get(source="dora", source_id="s-1")
     assert page.needs_verification and page.commune.name == "Marcigny"
     lines = report.splitlines()
-    assert lines[0] == "fichier,ligne,id,motif" and len(lines) == 7
-    assert "nom : 123 is not of type 'string'" in report
-    assert "coordonnée hors limites" in report
-    assert "date_maj" in report and "commune inconnue" in report and "n’est pas un objet" in report
+    assert lines[0] == "fichier,position,id,champ,motif" and len(lines) == 7
+    reasons = {(row[1], row[2], row[3]): row[4] for row in csv.reader(lines[1:])}
+    assert reasons["2", "s-2", "nom"] == "doit être une chaîne de caractères, pas 123"
+    assert reasons["3", "s-3", "latitude"].startswith("coordonnée hors limites (123.0")
+    assert reasons["4", "s-4", "date_maj"] == "doit être une chaîne de caractères, pas null"
+    assert reasons["5", "s-5", "(enregistrement)"] == "champ obligatoire absent (date_maj)"
+    assert reasons["6", "s-6", "code_insee"] == "commune « 99999 » inconnue du référentiel"
+    assert reasons["7", "", "(enregistrement)"] == "l’enregistrement n’est pas un objet JSON"
 
 
 def test_services_with_unknown_enums_or_structures_are_rejected(offer, tmp_path):
@@ -242,7 +247,10 @@ def test_services_with_unknown_enums_or_structures_are_rejected(offer, tmp_path)
     fiche = FichePage.objects.get(source_id="v-1")
     assert fiche.coverage_kind == CoverageKind.COMMUNES and fiche.place_structures()[0].source_id == "s-1"
     assert report.count("\n") == 4
-    assert "thematiques" in report and "structure absente" in report and "frais" in report
+    reasons = {(row[2], row[3]): row[4] for row in csv.reader(report.splitlines()[1:])}
+    assert reasons["v-2", "thematiques"].startswith("valeur inconnue \"cuisine--recettes\"")
+    assert reasons["v-3", "structure_id"] == "structure « inconnue » absente du fichier et du site"
+    assert reasons["v-4", "frais"].startswith("valeur inconnue \"offert\"")
 
 
 def test_export_urls_serve_json_and_csv_without_professional_content(offer, client):
