@@ -521,6 +521,23 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
         ]
         return [(label, text, link) for label, text, link in rows if text]
 
+    def service_access(self):
+        """How to reach the service, as (label, text, link) rows for the fiche page (empty rows left out)."""
+        rows = [(_("Type de service"), self.get_service_type_display() if self.service_type else "", "")]
+        for name in ("reception_modes", "mobilisation_modes", "mobilisable_by"):
+            field = self._meta.get_field(name)
+            rows.append((field.verbose_name, ", ".join(map(str, field.labels(getattr(self, name)))), ""))
+        phone, email = self.service_phone, self.service_email
+        rows += [
+            (_("Lien de mobilisation"), self.mobilisation_link, self.mobilisation_link),
+            (_("Précisions"), self.mobilisation_details, ""),
+            (_("Publics"), self.publics_details, ""),
+            (_("Téléphone du service"), phone, f"tel:{phone.replace(' ', '')}" if phone else ""),
+            (_("Courriel du service"), email, f"mailto:{email}" if email else ""),
+            (_("Horaires du service"), self.service_hours, ""),
+        ]
+        return [(label, text, link) for label, text, link in rows if text]
+
     def place_structures(self, for_cards=False):
         """The visible places (`only_visible`), in the editor's order (sort_order), then creation
         order: the same on every database. With their opening hours; or, `for_cards`, as structure cards show them

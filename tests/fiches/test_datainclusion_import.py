@@ -341,3 +341,47 @@ def test_an_unreadable_file_or_an_unplaceable_setup_gives_a_french_message(site,
         call_command(
             "import_datainclusion", structures=str(tmp_path / "s.json"), report=str(tmp_path / "r.csv")
         )
+
+
+def api_page(items, page, pages):
+    """A page of the data·inclusion API as it answers (fastapi-pagination's shape)."""
+    return {"items": items, "total": 3, "page": page, "size": 1000, "pages": pages}
+
+
+def test_the_api_is_read_page_by_page_with_the_token_from_the_environment(
+    site, tmp_path, httpserver, monkeypatch
+):
+    monkeypatch.setenv("DATA_INCLUSION_API_TOKEN", "jeton-secret")
+    auth = {"Authorization": "Bearer jeton-secret"}
+
+    def expect(kind, page, body):
+        query = {"departement": "71", "page": str(page), "size": "1000"}
+        httpserver.expect_request(f"/api/v1/{kind}", query_string=query, headers=auth).respond_with_json(body)
+
+    expect("structures", 1, api_page([structure()], 1, 2))
+    expect("structures", 2, api_page([structure(id="dora--s2", nom="Épicerie solidaire")], 2, 2))
+    expect("services", 1, api_page([service(), service(id="dora--v2", structure_id="dora--s2")], 1, 1))
+    out = StringIO()
+    call_command(
+        "import_datainclusion", api=httpserver.url_for("/"), report=str(tmp_path / "r.csv"), stdout=out
+    )
+
+    assert set(StructurePage.objects.filter(source="dora").values_list("source_id", flat=True)) == {
+        "dora--s1",
+        "dora--s2",
+    }
+    assert FichePage.objects.filter(source="dora").count() == 2
+    assert "services : 2 créé(s)" in out.getvalue()
+
+
+def test_an_api_refusing_the_token_gives_a_french_message(site, tmp_path, httpserver, monkeypatch):
+    monkeypatch.delenv("DATA_INCLUSION_API_TOKEN", raising=False)
+    httpserver.expect_request("/api/v1/structures").respond_with_json(
+        {"detail": "Not authenticated"}, status=401
+    )
+    from django.core.management.base import CommandError
+
+    with pytest.raises(
+        CommandError, match="a répondu 401 \\(jeton absent ou refusé : DATA_INCLUSION_API_TOKEN\\)"
+    ):
+        call_command("import_datainclusion", api=httpserver.url_for("/"), report=str(tmp_path / "r.csv"))
