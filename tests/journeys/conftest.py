@@ -130,25 +130,32 @@ class Journey:
 
         return self.wait(ec.visibility_of_element_located((By.CSS_SELECTOR, selector)), timeout)
 
-    def click_and_load(self, element):
-        """Click something that loads a new page, and wait until it has."""
+    def click_and_load(self, element, expected_status=None):
+        """Click something that loads a new page, and wait until it has. `expected_status`: the
+        4xx status the new page is meant to have (a form sent back with its errors); the browser
+        logs it in the console, which is then not an error."""
         from selenium.webdriver.support import expected_conditions as ec
 
         old = self.find("html")
         element.click()
         self.wait(ec.staleness_of(old))
         self.wait(lambda d: d.execute_script("return document.readyState") == "complete")
-        self.check()
+        allowed = []
+        if expected_status:
+            url = re.escape(self.driver.current_url)
+            allowed.append(re.compile(f"^{url} - Failed to load resource: .* status of {expected_status} "))
+        self.check(allowed)
 
     def button(self, text, within=None):
-        """The button or link whose visible text contains `text`."""
+        """The button or link whose text (or accessible label) contains `text`."""
         from selenium.webdriver.common.by import By
 
         literal = _xpath_literal(text)
         return (within or self.driver).find_element(
             By.XPATH,
             f".//*[self::button or self::a or self::input[@type='submit']]"
-            f"[contains(normalize-space(.), {literal}) or contains(@value, {literal})]",
+            f"[contains(normalize-space(.), {literal}) or contains(@value, {literal})"
+            f" or contains(@aria-label, {literal}) or contains(@title, {literal})]",
         )
 
     def fill(self, selector, value):
@@ -156,6 +163,16 @@ class Journey:
         field.clear()
         field.send_keys(value)
         return field
+
+    def see(self, text, timeout=10):
+        """Wait until `text` shows on the page (the admin draws some of it with JavaScript, e.g.
+        its messages), or fail with what the page shows."""
+        from selenium.common.exceptions import TimeoutException
+
+        try:
+            self.wait(lambda _d: text in self.text, timeout)
+        except TimeoutException:
+            raise AssertionError(f"« {text} » absent de {self.path} :\n{self.text[:2000]}") from None
 
     @property
     def text(self):
@@ -171,17 +188,27 @@ class Journey:
         self.shots += 1
         self.driver.save_screenshot(str(self.folder / f"{self.shots:02d}-{step}.png"))
 
-    def check(self):
+    def check(self, allowed=()):
         """No server error so far, no JavaScript error in the console so far."""
+        allowed = [*allowed, *(pattern for pattern, _why in ALLOWED_CONSOLE_ERRORS)]
         for entry in self.driver.get_log("browser"):
             if entry["level"] == "SEVERE" and not any(
-                pattern.search(entry["message"]) for pattern, _why in ALLOWED_CONSOLE_ERRORS
+                pattern.search(entry["message"]) for pattern in allowed
             ):
                 self.console.append(f"{self.driver.current_url}: {entry['message']}")
-        assert not self.server_errors, "Erreur serveur : " + "; ".join(
-            record.getMessage() for record in self.server_errors
-        )
-        assert not self.console, "Erreur JavaScript : " + "\n".join(self.console)
+        # Each error is reported once (the check after the test does not repeat it).
+        server_errors = [_describe(record) for record in self.server_errors]
+        console, self.console = self.console, []
+        self.server_errors.clear()
+        assert not server_errors, "Erreur serveur : " + "; ".join(server_errors)
+        assert not console, "Erreur JavaScript : " + "\n".join(console)
+
+
+def _describe(record):
+    """The log line and, when there was one, the exception's traceback."""
+    if record.exc_info:
+        return f"{record.getMessage()}\n{logging.Formatter().formatException(record.exc_info)}"
+    return record.getMessage()
 
 
 def _xpath_literal(text):
@@ -203,7 +230,7 @@ def journey(driver, live_server, server_errors, request):
 
 
 @pytest.fixture
-def network(transactional_db, django_user_model):
+def network(db, django_user_model):
     """A small network built with the builders: roles, the site tree, three communes, two
     places, four fiches, and one person per role with a real password."""
     groups = install_roles()

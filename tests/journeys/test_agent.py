@@ -5,7 +5,7 @@ import pytest
 
 from tests.journeys.conftest import sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 FETCH_FORM = """
 const [button, done] = arguments;
@@ -22,14 +22,14 @@ fetch(url, {credentials: "same-origin"})
 
 def test_an_agent_finds_a_fiche_for_a_commune_prints_it_and_gathers_a_selection(journey, network):
     sign_in(journey, "agent")
-    assert "Se déconnecter" in journey.text
+    journey.see("Se déconnecter")
 
     # Search by need, with part of the person's commune: the site asks which commune.
     journey.get("/recherche/")
     journey.fill("#id_q", "alimentaire")
     journey.fill("#id_commune", "Creus")
     journey.click_and_load(journey.button("Rechercher", within=journey.find("form.search-form")))
-    assert "précisez laquelle" in journey.text
+    journey.see("précisez laquelle")
     journey.screenshot("communes-possibles")
     journey.click_and_load(journey.button("Le Creusot (71200)"))
 
@@ -43,7 +43,7 @@ def test_an_agent_finds_a_fiche_for_a_commune_prints_it_and_gathers_a_selection(
     # The fiche remembers the commune: its places sorted by distance, its handout for it.
     journey.click_and_load(journey.button("Colis alimentaire d’urgence"))
     assert journey.find("h1").text == "Colis alimentaire d’urgence"
-    assert "Cette fiche s’applique à Le Creusot." in journey.text
+    journey.see("Cette fiche s’applique à Le Creusot.")
     places = [a.text for a in journey.find_all("aside .cards h3, aside .cards a")]
     assert places and "Maison des solidarités du Creusot" in places[0]
     journey.screenshot("fiche")
@@ -58,13 +58,13 @@ def test_an_agent_finds_a_fiche_for_a_commune_prints_it_and_gathers_a_selection(
 
     # Two fiches in the selection, then the selection itself.
     journey.click_and_load(journey.button("Ajouter à ma sélection"))
-    assert "ajoutée à votre sélection" in journey.text
+    journey.see("ajoutée à votre sélection")
     journey.get(network["energie"].url)
     journey.click_and_load(journey.button("Ajouter à ma sélection"))
     assert "Ma sélection (2" in journey.find(".main-nav").text
     journey.click_and_load(journey.button("Ma sélection"))
     assert journey.path == "/selection/"
-    assert "2 fiches sélectionnées." in journey.text
+    journey.see("2 fiches sélectionnées.")
     rows = [a.text for a in journey.find_all("table tbody td:first-child a")]
     assert rows == ["Colis alimentaire d’urgence", "Chèque énergie"]
     journey.screenshot("selection")
