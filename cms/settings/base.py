@@ -5,6 +5,7 @@ configuration (`REPERES_DEPARTEMENT`) and data (`TERRITORIES_DATA_DIR`), never c
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "wagtail.admin",
     "wagtail",
     "wagtail_modeladmin",
+    "mailer",
     "wagtailgeowidget",
     "modelcluster",
     "taggit",
@@ -128,6 +130,8 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 LOGIN_URL = "/connexion/"
 LOGIN_REDIRECT_URL = "/"
 
+# A private page (Wagtail's login or groups restriction) sends visitors to the same sign-in page.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 # --- Wagtail -------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Repères"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
@@ -169,6 +173,9 @@ REPERES_DEPARTEMENT = {
     "code": os.environ.get("REPERES_DEPARTEMENT_CODE", "71"),
     "name": os.environ.get("REPERES_DEPARTEMENT_NAME", "Saône-et-Loire"),
 }
+# The département's region (INSEE code): a data·inclusion service whose zone names it covers the
+# whole département (as does one naming the département or "france").
+REPERES_REGION_CODE = os.environ.get("REPERES_REGION_CODE", "27")
 TERRITORIES_DATA_DIR = Path(os.environ.get("TERRITORIES_DATA_DIR", BASE_DIR / "data"))
 # The data·inclusion v1 reference lists used to seed the taxonomy.
 FICHES_DATA_INCLUSION_DIR = BASE_DIR / "data" / "data-inclusion-schema" / "v1"
@@ -191,11 +198,32 @@ REPERES_REPORT_SHORT_URL_NAME = "moderation:report_short"
 # At most this many reports per client address per window (seconds), counted in the cache
 # (Redis in production, so that every application process shares the count).
 MODERATION_REPORT_RATE_LIMIT = (5, 600)
-# The header that carries the client address behind a reverse proxy (e.g. "HTTP_X_REAL_IP");
-# None: REMOTE_ADDR.
-MODERATION_CLIENT_IP_HEADER = os.environ.get("MODERATION_CLIENT_IP_HEADER") or None
+# How many reverse proxies in front of the application append the address they received a request
+# from to X-Forwarded-For (nginx: `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`).
+# 0: the connection's address (REMOTE_ADDR). One rule (moderation.ratelimit.client_address) for
+# the report form's rate limit and the login throttling (AXES_CLIENT_IP_CALLABLE).
+REPERES_TRUSTED_PROXIES = int(os.environ.get("REPERES_TRUSTED_PROXIES", "0"))
 # A reporter's name and e-mail are erased this many days after the report is closed.
 MODERATION_REPORTER_DATA_DAYS = 30
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Repères <reperes@localhost>")
+
+# --- E-mail: an outbox in the database (django-mailer) ------------------------------------------
+# Every message the site sends (reports, reminders, invitations, Wagtail's workflow e-mails,
+# password resets) is stored in the database, in the transaction of the change that caused it;
+# `manage.py send_mail` (every minute) sends the queue through MAILER_EMAIL_BACKEND (set per
+# environment) and `manage.py retry_deferred` puts the messages that failed back in the queue.
+# A request never talks to the mail server, so a mail server down never fails one.
+EMAIL_BACKEND = "mailer.backend.DbBackend"
+MAILER_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Any error while sending defers the message (kept, retried) instead of stopping the run.
+MAILER_ERROR_HANDLER = "moderation.outbox.defer_on_error"
+# A run stops after this many failures (a mail server down: the next run tries again).
+MAILER_EMAIL_MAX_DEFERRED = 5
+# The log of sent messages keeps no copy of them (addresses and bodies, e.g. a reporter's).
+MAILER_EMAIL_LOG_MESSAGE_DATA = False
+# Two runs never send one message twice: on PostgreSQL each message is locked while it is sent
+# (SELECT … FOR UPDATE NOWAIT); SQLite has no row locks, so a lock file serialises the runs.
+MAILER_USE_FILE_LOCK = DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+MAILER_LOCK_PATH = os.path.join(tempfile.gettempdir(), "reperes-send-mail")
 # Invitations link to the public "choose your password" page (Django's reset tokens).
 MODERATION_SET_PASSWORD_URL_NAME = "home:password_set"  # noqa: S105 — a URL name, not a secret
