@@ -1,5 +1,6 @@
 """PDF handouts and the agent's selection of fiches (kept in the session)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,11 @@ from .commune_choice import chosen_commune
 from .models import FichePage
 
 SELECTION_KEY = "selection"
-MAX_SELECTION = 30
+
+
+def max_selection():
+    """How many fiches a selection, and so its PDF, holds at most (FICHES_SELECTION_MAX)."""
+    return getattr(settings, "FICHES_SELECTION_MAX", 20)
 
 
 def _pdf_response(pdf, name):
@@ -80,7 +85,11 @@ def _structure_pdf(request, structure):
 
 
 def selection_ids(request):
-    return [int(pk) for pk in request.session.get(SELECTION_KEY, []) if str(pk).isdigit()]
+    """The selected ids, in the order they were added, each once; anything that cannot be a
+    page id (a session filled otherwise than by "Ajouter") is left out."""
+    ids = (str(pk) for pk in request.session.get(SELECTION_KEY, []))
+    valid = (int(pk) for pk in ids if pk.isascii() and pk.isdigit() and len(pk) <= 10)
+    return list(dict.fromkeys(pk for pk in valid if pk < 2**31))
 
 
 def _selected_fiches(request):
@@ -105,9 +114,14 @@ def selection_add(request, pk):
     ids = selection_ids(request)
     if fiche.pk in ids:
         messages.info(request, _("« %(title)s » est déjà dans votre sélection.") % {"title": fiche.title})
-    elif len(ids) >= MAX_SELECTION:
+    elif len(ids) >= max_selection():
         messages.warning(
-            request, _("Votre sélection compte déjà %(n)d fiches, le maximum.") % {"n": MAX_SELECTION}
+            request,
+            _(
+                "« %(title)s » n’a pas été ajoutée : votre sélection compte déjà %(n)d fiches, le "
+                "maximum pour un PDF. Imprimez-la ou retirez-en une d’abord."
+            )
+            % {"title": fiche.title, "n": max_selection()},
         )
     else:
         request.session[SELECTION_KEY] = [*ids, fiche.pk]
@@ -143,19 +157,37 @@ def selection_detail(request):
 
 
 def selection_pdf(request):
+    """One PDF, one page per selected fiche. A selection longer than the maximum (a session
+    filled otherwise than through "Ajouter") is refused before anything is read or rendered;
+    the PDF is cached like a single handout, keyed by every fiche's revision and audience."""
+    count = len(selection_ids(request))
+    if count > max_selection():
+        messages.error(
+            request,
+            _(
+                "Votre sélection compte %(count)d fiches : un PDF en réunit au plus %(max)d. "
+                "Retirez-en %(extra)d avant d’imprimer."
+            )
+            % {"count": count, "max": max_selection(), "extra": count - max_selection()},
+        )
+        return redirect("fiches:selection")
     fiches = _selected_fiches(request)
     if not fiches:
         messages.warning(request, _("Votre sélection est vide : ajoutez des fiches avant d’imprimer."))
         return redirect("fiches:selection")
     commune, _typed, _candidates = chosen_commune(request)
-    branding = handouts.branding_for(request)
-    documents = [
-        handouts.fit_to_one_page(
-            handouts.fiche_handout(f, request, commune, _wants_pro(request, f)), branding
-        )
-        for f in fiches
-    ]
-    return _pdf_response(handouts.merge_one_page_documents(documents), _("selection-de-fiches"))
+    audiences = [_wants_pro(request, f) for f in fiches]
+
+    def build():
+        branding = handouts.branding_for(request)
+        documents = [
+            handouts.fit_to_one_page(handouts.fiche_handout(f, request, commune, pro), branding)
+            for f, pro in zip(fiches, audiences, strict=True)
+        ]
+        return handouts.merge_one_page_documents(documents)
+
+    key = handouts.selection_cache_key(fiches, commune, audiences)
+    return _pdf_response(handouts.cached_pdf(key, build), _("selection-de-fiches"))
 
 
 def selection_count(request):

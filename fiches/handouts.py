@@ -8,9 +8,11 @@
   clamps long texts and lists with a visible "…" and a "suite en ligne" note beside the QR
   code that leads to the online fiche.
 - PDFs are cached per page revision, commune, audience and day (the printing date is on the
-  sheet); publishing a page changes its revision, so the cache follows.
+  sheet); publishing a page changes its revision, so the cache follows. A selection's PDF is
+  cached the same way, keyed by each of its fiches' revision and audience.
 """
 
+import hashlib
 import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -349,6 +351,22 @@ def cache_key(page, commune, include_pro):
         GENERATION.current(),
     ]
     return "handout:" + ":".join(map(str, parts))
+
+
+def selection_cache_key(fiches, commune, audiences):
+    """The key of a selection's PDF: a single handout's key for each fiche, in order (id,
+    published revision, audience), hashed to stay short, with the commune, day and generation."""
+    fiche_parts = [
+        f"{fiche.pk}.{fiche.live_revision_id}.{int(bool(pro))}"
+        for fiche, pro in zip(fiches, audiences, strict=True)
+    ]
+    parts = [
+        hashlib.sha256(",".join(fiche_parts).encode()).hexdigest(),
+        commune.insee_code if commune else "-",
+        timezone.localdate().isoformat(),
+        GENERATION.current(),
+    ]
+    return "handout-selection:" + ":".join(map(str, parts))
 
 
 def cached_pdf(key, build):

@@ -186,6 +186,8 @@ FICHES_HANDOUT_BRANDING = "home.branding.handout_branding"
 # Public fragments of a fiche page (body, links, classification, JSON-LD) are cached this long
 # per published version: publishing changes the key; a renamed theme shows within this delay.
 FICHES_FRAGMENT_CACHE_SECONDS = 600
+# An agent's selection, printed as one PDF (one page per fiche), holds at most this many fiches.
+FICHES_SELECTION_MAX = 20
 # The structure page links to its handout through this URL name (territories never imports fiches).
 TERRITORIES_STRUCTURE_HANDOUT_URL = "fiches:structure_pdf"
 # A territory page links to the listing of the fiches that apply there (by slug).

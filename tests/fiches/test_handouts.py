@@ -313,3 +313,106 @@ def test_selection_goes_back_to_the_page_the_agent_came_from(world, client):
     fiche = usual_fiche(world)
     response = client.post(f"/selection/ajouter/{fiche.pk}/", {"next": "/recherche/?q=aide"})
     assert response["Location"] == "/recherche/?q=aide"
+
+
+# --- The selection is bounded and cached ------------------------------------------------------
+
+
+def select(client, *fiches):
+    for fiche in fiches:
+        client.post(f"/selection/ajouter/{fiche.pk}/")
+
+
+def craft_selection(client, ids):
+    """A selection put in the session otherwise than by the "Ajouter" button."""
+    session = client.session
+    session["selection"] = ids
+    session.save()
+
+
+def test_a_selection_holds_twenty_fiches_and_a_21st_is_refused_in_french(world, client):
+    fiches = [builders.fiche(world["fiche_index"], f"Fiche n° {n}") for n in range(21)]
+    select(client, *fiches[:20])
+
+    response = client.post(f"/selection/ajouter/{fiches[20].pk}/", follow=True)
+
+    html = response.content.decode()
+    assert "« Fiche n° 20 » n’a pas été ajoutée : votre sélection compte déjà 20 fiches" in html
+    assert client.session["selection"] == [f.pk for f in fiches[:20]]
+    assert "Fiche n° 20" not in client.get("/selection/").content.decode().split("<main")[1]
+
+
+def test_a_selection_of_the_maximum_prints_one_page_per_fiche(world, client, settings):
+    settings.FICHES_SELECTION_MAX = 3
+    fiches = [usual_fiche(world, title=f"Aide n° {n}") for n in range(3)]
+    select(client, *fiches)
+
+    content = get_pdf(client, "/selection/fiches.pdf")
+
+    assert pdf.pages(content) == 3
+    assert all(f"Aide n° {n}" in pdf.text(content) for n in range(3))
+
+
+def test_an_over_long_selection_is_refused_with_a_french_message_not_rendered(
+    world, client, settings, monkeypatch
+):
+    settings.FICHES_SELECTION_MAX = 3
+    renders = []
+    real = handouts.render_document
+    monkeypatch.setattr(handouts, "render_document", lambda html: renders.append(1) or real(html))
+    fiches = [builders.fiche(world["fiche_index"], f"Fiche n° {n}") for n in range(4)]
+    craft_selection(client, [f.pk for f in fiches] + [10**20, "abc"])
+
+    response = client.get("/selection/fiches.pdf", follow=True)
+
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert response.redirect_chain == [("/selection/", 302)]
+    assert "Votre sélection compte 4 fiches : un PDF en réunit au plus 3. Retirez-en 1" in (
+        response.content.decode().replace("&nbsp;", " ")
+    )
+    assert renders == []
+
+
+def test_a_selection_repeating_one_fiche_prints_it_once(world, client, settings):
+    settings.FICHES_SELECTION_MAX = 3
+    fiche = usual_fiche(world)
+    craft_selection(client, [fiche.pk] * 500)
+
+    assert pdf.pages(get_pdf(client, "/selection/fiches.pdf")) == 1
+
+
+def test_the_selection_pdf_is_cached_per_revision_commune_and_audience(
+    world, client, monkeypatch, django_user_model
+):
+    from django.contrib.auth.models import Permission
+
+    renders = []
+    real = handouts.render_document
+    monkeypatch.setattr(handouts, "render_document", lambda html: renders.append(1) or real(html))
+    first, second = usual_fiche(world), usual_fiche(world, title="Chèque énergie")
+    select(client, first, second)
+
+    content = get_pdf(client, "/selection/fiches.pdf")
+    rendered = len(renders)
+    assert get_pdf(client, "/selection/fiches.pdf") == content and len(renders) == rendered
+
+    get_pdf(client, "/selection/fiches.pdf", commune="Autun")
+    assert len(renders) > rendered  # another commune, other places: another PDF
+    rendered = len(renders)
+
+    second.title = "Chèque énergie 2027"
+    second.save_revision().publish()
+    assert "Chèque énergie 2027" in pdf.text(get_pdf(client, "/selection/fiches.pdf"))
+    assert len(renders) > rendered
+
+    # The professional's selection is cached apart and never served to anyone else.
+    agent = django_user_model.objects.create_user("agent", password="x")
+    agent.user_permissions.add(
+        Permission.objects.get(codename="view_professional_content", content_type__app_label="fiches")
+    )
+    client.force_login(agent)
+    select(client, first, second)
+    assert PRO_MARKER in pdf.text(get_pdf(client, "/selection/fiches.pdf", pro="1"))
+    client.logout()
+    select(client, first, second)
+    assert PRO_MARKER not in pdf.text(get_pdf(client, "/selection/fiches.pdf", pro="1"))
