@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: setup run test check lint bench bench-demo system-deps clean
+.PHONY: setup run test check lint bench bench-demo bench-import system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ check: lint
 # PostgreSQL); each size's database is built once and kept.
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# import_datainclusion on a synthetic feed of BENCH_IMPORT_SIZE (25,000) services placed in the
+# real communes; a fresh database each run. Prints `bench import_datainclusion <n> seconds=<s>`.
+bench-import: $(STAMP)
+	$(PY) bench/datainclusion.py
 
 # Pages and handouts on the demo database (make setup first).
 bench-demo: $(STAMP)
