@@ -8,9 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail import hooks
 
-from territories.models import StructurePage
+from territories.models import StructurePage, answer_as_page
 
 from . import handouts
 from .commune_choice import chosen_commune
@@ -34,23 +33,9 @@ def _wants_pro(request, page):
     return request.GET.get("pro") == "1" and page.user_can_see_pro(request.user)
 
 
-def _as_its_page(page, request, respond):
-    """`respond()`, for a page's handout, answered as the page's own address would be: through
-    Wagtail's on_serve_page hooks, whose view restriction check (login, password, groups) answers
-    instead, to whoever may not see the page, with the login or password form (the password
-    leads back here), and marks a restricted page's answer never to be cached."""
-
-    def chain(page, request, args, kwargs):
-        return respond()
-
-    for hook in reversed(hooks.get_hooks("on_serve_page")):
-        chain = hook(chain)
-    return chain(page, request, (), {})
-
-
 def fiche_pdf(request, pk):
     fiche = get_object_or_404(FichePage.objects.live(), pk=pk)
-    return _as_its_page(fiche, request, lambda: _fiche_pdf(request, fiche))
+    return answer_as_page(fiche, request, lambda: _fiche_pdf(request, fiche))
 
 
 def _fiche_pdf(request, fiche):
@@ -67,7 +52,7 @@ def _fiche_pdf(request, fiche):
 
 def structure_pdf(request, pk):
     structure = get_object_or_404(StructurePage.objects.live(), pk=pk)
-    return _as_its_page(structure, request, lambda: _structure_pdf(request, structure))
+    return answer_as_page(structure, request, lambda: _structure_pdf(request, structure))
 
 
 def _structure_pdf(request, structure):

@@ -4,6 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from territories.models import answer_as_page
+
 from . import ratelimit
 from .forms import ErrorReportForm
 
@@ -18,6 +20,11 @@ def _reportable_page(page_id):
 
 def report(request, page_id):
     page = _reportable_page(page_id)
+    # A private page's form (its title) only for whoever may see the page.
+    return answer_as_page(page, request, lambda: _report(request, page))
+
+
+def _report(request, page):
     form = ErrorReportForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -51,7 +58,9 @@ def report(request, page_id):
 
 def report_thanks(request, page_id):
     page = _reportable_page(page_id)
-    return render(request, "moderation/report_thanks.html", {"page": page})
+    return answer_as_page(
+        page, request, lambda: render(request, "moderation/report_thanks.html", {"page": page})
+    )
 
 
 def report_short(request, page_id):

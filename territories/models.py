@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -100,6 +101,21 @@ class VisiblePageQuerySet(PageQuerySet):
             if not within.path.startswith(restriction.page.path):
                 hidden |= self.descendant_of_q(restriction.page, inclusive=True)
         return pages.exclude(hidden) if hidden else pages
+
+
+def answer_as_page(page, request, respond):
+    """`respond()`, for a view that shows one page at an address of its own (its handout, its
+    report form), answered as the page's own address would be: through Wagtail's on_serve_page
+    hooks, whose view restriction check answers instead, to whoever may not see the page, with
+    the login redirect or the password form (the password leads back here), and marks a
+    restricted page's answers never to be cached."""
+
+    def chain(page, request, args, kwargs):
+        return respond()
+
+    for hook in reversed(hooks.get_hooks("on_serve_page")):
+        chain = hook(chain)
+    return chain(page, request, (), {})
 
 
 def only_visible(pages):

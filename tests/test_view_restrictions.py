@@ -98,9 +98,7 @@ def restrict(page, kind):
 
 
 def restrict_all(network, kind):
-    return [
-        restrict(network[name], kind) for name in ("hidden_fiche", "hidden_place", "hidden_territory")
-    ]
+    return [restrict(network[name], kind) for name in ("hidden_fiche", "hidden_place", "hidden_territory")]
 
 
 def listing_urls(network):
@@ -169,7 +167,9 @@ def pdfs_of_other_pages(client, network):
     """The handouts and selection a visitor may print that are not the restricted pages'."""
     with_selection(client, network)
     return {
-        "handout": pdf.text(client.get(f"/imprimer/fiche/{network['open_fiche'].pk}.pdf?commune=Autun").content),
+        "handout": pdf.text(
+            client.get(f"/imprimer/fiche/{network['open_fiche'].pk}.pdf?commune=Autun").content
+        ),
         "selection": pdf.text(client.get("/selection/fiches.pdf?commune=Autun").content),
     }
 
@@ -254,7 +254,8 @@ def test_a_restricted_page_and_its_handout_are_refused_to_an_anonymous_visitor(n
         (network["hidden_fiche"], f"/imprimer/fiche/{network['hidden_fiche'].pk}.pdf"),
         (network["hidden_place"], f"/imprimer/structure/{network['hidden_place'].pk}.pdf"),
     ):
-        for url in (page.url, handout):
+        # The page, its handout and its report form (which names the page).
+        for url in (page.url, handout, f"/signaler/{page.pk}/", f"/signaler/{page.pk}/merci/"):
             response = client.get(url)
             assert response["Content-Type"] != "application/pdf", url
             assert MARKER not in response.content.decode(), url
@@ -289,6 +290,7 @@ def test_a_signed_in_professional_reads_a_login_restricted_page_at_its_address_o
     assert PLACE_WORD in agent.get(place.url).content.decode()
     assert FICHE_WORD in pdf.text(agent.get(f"/imprimer/fiche/{fiche.pk}.pdf?pro=1").content)
     assert PLACE_WORD in pdf.text(agent.get(f"/imprimer/structure/{place.pk}.pdf").content)
+    assert FICHE_WORD in agent.get(f"/signaler/{fiche.pk}/").content.decode()
     # Lists, counts, maps, exports and other handouts are the same for every audience.
     with_selection(agent, network)
     for url in listing_urls(network):
