@@ -146,17 +146,30 @@ class Journey:
             allowed.append(re.compile(f"^{url} - Failed to load resource: .* status of {expected_status} "))
         self.check(allowed)
 
-    def button(self, text, within=None):
-        """The button or link whose text (or accessible label) contains `text`."""
+    def button(self, text, within=None, exact=False):
+        """The button or link whose text (or accessible label) contains `text`, or is `text`."""
         from selenium.webdriver.common.by import By
 
         literal = _xpath_literal(text)
+        if exact:
+            condition = f"normalize-space(.) = {literal}"
+        else:
+            condition = (
+                f"contains(normalize-space(.), {literal}) or contains(@value, {literal})"
+                f" or contains(@aria-label, {literal}) or contains(@title, {literal})"
+            )
         return (within or self.driver).find_element(
-            By.XPATH,
-            f".//*[self::button or self::a or self::input[@type='submit']]"
-            f"[contains(normalize-space(.), {literal}) or contains(@value, {literal})"
-            f" or contains(@aria-label, {literal}) or contains(@title, {literal})]",
+            By.XPATH, f".//*[self::button or self::a or self::input[@type='submit']][{condition}]"
         )
+
+    def action_menu(self, label, exact=False):
+        """The item `label` of the admin editor's action menu (the arrow beside its main
+        button), once the menu is open."""
+        footer = self.find("footer")
+        self.find(".w-dropdown__toggle", within=footer).click()
+        item = self.button(label, within=footer, exact=exact)
+        self.wait(lambda _d: item.is_displayed())
+        return item
 
     def fill(self, selector, value):
         field = self.find(selector)

@@ -48,10 +48,7 @@ def test_an_owner_creates_a_fiche_saves_drafts_comes_back_and_submits_it(journey
     assert "18 à 25 ans" in fiche.get_latest_revision_as_object().summary
 
     # Submit it to the moderators, from the editor's action menu.
-    footer = journey.find("footer")
-    journey.find(".w-dropdown__toggle", within=footer).click()
-    submit = journey.button("Soumettre à ", within=footer)
-    journey.wait(lambda _d: submit.is_displayed())
+    submit = journey.action_menu("Soumettre à ")
     journey.screenshot("menu-soumettre")
     journey.click_and_load(submit)
     journey.see("soumise pour modération")
