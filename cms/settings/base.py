@@ -6,6 +6,7 @@ configuration (`REPERES_DEPARTEMENT`) and data (`TERRITORIES_DATA_DIR`), never c
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,21 +47,27 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "cms.middleware.CachePrefetchMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "cms.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "home.middleware.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cms.security.PrivateWhenSignedInMiddleware",
     "home.middleware.PublicAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a suspended sign-in into its French page (cms/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -165,6 +172,58 @@ GEO_WIDGET_LEAFLET_TILE_LAYER = os.environ.get(
 # Empty: the maps show markers without a background (tests, closed networks).
 TERRITORIES_MAP_TILE_URL = GEO_WIDGET_LEAFLET_TILE_LAYER
 TERRITORIES_MAP_ATTRIBUTION = os.environ.get("REPERES_TILE_ATTRIBUTION", "© contributeurs OpenStreetMap")
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------------
+# The public site runs no inline script and no inline style: every script and style sheet is a
+# static file of the site. Leaflet sets positions through the CSSOM (element.style), which a policy
+# does not restrict. JSON data (json_script, JSON-LD) is not executed and needs no allowance.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for images of the style sheets (Leaflet's, Wagtail's); the tile server is added below.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# Wagtail's admin (8.0) still writes inline scripts (InlinePanel, date and time choosers,
+# multiple choosers) and inline style attributes, so its pages also allow 'unsafe-inline'; the
+# location field (wagtailgeowidget) loads Leaflet from unpkg.com; image uploads preview blob: URLs.
+REPERES_ADMIN_URL_PREFIX = "/admin/"
+REPERES_ADMIN_CSP_UPDATE = {
+    "script-src": ["'unsafe-inline'", "https://unpkg.com"],
+    "style-src": ["'unsafe-inline'", "https://unpkg.com"],
+    "img-src": ["blob:"],
+}
+# Wagtail's admin would ask releases.wagtail.io for a newer version from every dashboard (a
+# third-party request the policy refuses).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# --- Sign-in throttling (django-axes) ---------------------------------------------------------
+# Every sign-in (/connexion/, /admin/login/) goes through axes' backend first: after
+# AXES_FAILURE_LIMIT wrong passwords for one username from one client address, that pair is refused
+# for AXES_COOLOFF_TIME, even with the right password (HTTP 429, cms/lockout.py). A successful
+# sign-in clears the count. The address is the site's one rule (REPERES_TRUSTED_PROXIES).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "moderation.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "cms.lockout.lockout_response"
+# Failed attempts (username, address, browser) are kept for the cool-off time only; successful
+# sign-ins are not logged (see "Data protection" in README.md).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
 
 # --- Repères --------------------------------------------------------------------------
 # The département this instance serves. Another département changes these two settings and

@@ -13,3 +13,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 REPERES_ALLOW_DEMO = True
 TERRITORIES_MAP_TILE_URL = ""
+# Sign-in throttling is on in the tests; this subclass of axes' backend also lets Django's test
+# client sign in (Client.login passes no request).
+AUTHENTICATION_BACKENDS = [
+    "tests.axes_backend.AxesBackendAllowingTheTestClient",
+    *AUTHENTICATION_BACKENDS[1:],  # noqa: F405 — after axes' own, in base.py
+]
