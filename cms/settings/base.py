@@ -192,9 +192,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
     }
 }
-# Wagtail's admin (8.0) still writes inline scripts (InlinePanel, date and time choosers,
-# multiple choosers) and inline style attributes, so its pages also allow 'unsafe-inline'; the
-# location field (wagtailgeowidget) loads Leaflet from unpkg.com; image uploads preview blob: URLs.
+# Wagtail's admin (8.0) still runs inline scripts (the page explorer, InlinePanel, date and time
+# choosers) and its vendor.js (the rich text editor) inserts <style> elements: without
+# 'unsafe-inline' for both, Chromium blocks them (seen with the browser journeys, tests/journeys).
+# So the admin's pages, and only they, allow it. The location field (wagtailgeowidget) loads
+# Leaflet from unpkg.com; image uploads preview blob: URLs.
 REPERES_ADMIN_URL_PREFIX = "/admin/"
 REPERES_ADMIN_CSP_UPDATE = {
     "script-src": ["'unsafe-inline'", "https://unpkg.com"],
