@@ -1,5 +1,9 @@
-"""The project's middleware: the cache reads every page makes, read at once."""
+"""The project's middleware: the cache reads every page makes, read at once; a session cookie
+Django could not have set, not read."""
 
+import re
+
+from django.conf import settings
 from django.core.cache import cache
 from wagtail.models.sites import SITE_ROOT_PATHS_CACHE_KEY, SITE_ROOT_PATHS_CACHE_VERSION
 
@@ -18,6 +22,8 @@ PREFETCHED_KEYS = [
     GENERATION.key,
 ]
 
+_SESSION_KEY = re.compile("[a-z0-9]{1,64}")
+
 
 class CachePrefetchMiddleware:
     """Reads PREFETCHED_KEYS in one round trip to the cache when a request begins, instead of one
@@ -35,3 +41,18 @@ class CachePrefetchMiddleware:
             return self.get_response(request)
         finally:
             cache.end_prefetch(token)
+
+
+class SessionCookieMiddleware:
+    """A session cookie that is not a key Django could have made (lower-case letters and digits)
+    is not read: the session would look it up in the database, and a NUL character in it (a
+    quoted cookie may hold one) fails the request on PostgreSQL. The visitor gets a new session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if key is not None and not _SESSION_KEY.fullmatch(key):
+            del request.COOKIES[settings.SESSION_COOKIE_NAME]
+        return self.get_response(request)

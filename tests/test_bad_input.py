@@ -362,3 +362,17 @@ def test_the_check_fails_on_a_500_and_on_an_error_page_that_is_not_the_sites():
     with pytest.raises(AssertionError):
         _check(HttpResponse("<h1>Bad Request (400)</h1>", status=400), "GET /")
     _check(HttpResponse('<html lang="fr"><h1>Requête invalide</h1>', status=400), "GET /")
+
+
+@pytest.mark.parametrize("value", ["\\000abcdefghijklmnop", "%00", "x" * 5000, "99999999999999999999", ""])
+def test_bad_cookies_never_give_a_500(db, data, client, value):
+    """The session and CSRF cookies come from the client too (a quoted cookie may hold a NUL)."""
+    client.raise_request_exception = False
+    client.cookies.load(
+        f'{settings.SESSION_COOKIE_NAME}="{value}"; {settings.CSRF_COOKIE_NAME}="{value}"; '
+        f'{settings.LANGUAGE_COOKIE_NAME}="{value}"'
+    )
+    for url in ("/", "/recherche/?q=logement", data["pages"]["fiche"], "/selection/", "/connexion/"):
+        _check(client.get(url), f"GET {url} with cookies {value[:20]}")
+    _check(client.post("/connexion/", {"username": "agent", "password": "x"}), "POST /connexion/")
+    _check(client.post(f"/selection/ajouter/{data['fiche'].pk}/"), "POST /selection/ajouter/")
