@@ -440,7 +440,11 @@ def _summary_and_sections(description):
 def _own_value(records, places, key, place_value):
     """A service's own phone, e-mail or hours: none when each record only repeats its place's."""
     values = [r.get(key) for r in records]
-    if places and all(v == place_value(p) for v, p in zip(values, places, strict=True)):
+    if (
+        places
+        and len(values) == len(places)
+        and all(v == place_value(p) for v, p in zip(values, places, strict=False))
+    ):
         return ""
     return values[0] or ""
 
