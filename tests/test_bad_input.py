@@ -404,3 +404,14 @@ def test_bad_cookies_never_give_a_500(db, data, client, value):
         _check(client.get(url), f"GET {url} with cookies {value[:20]}")
     _check(client.post("/connexion/", {"username": "agent", "password": "x"}), "POST /connexion/")
     _check(client.post(f"/selection/ajouter/{data['fiche'].pk}/"), "POST /selection/ajouter/")
+
+
+def test_a_form_posted_without_its_csrf_token_gets_a_french_page(db, data):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False, HTTP_HOST="localhost")
+    for url in (f"/signaler/{data['fiche'].pk}/", "/connexion/", f"/selection/ajouter/{data['fiche'].pk}/"):
+        response = client.post(url, {"description": "x"})
+        assert response.status_code == 403
+        assert "Formulaire expiré" in response.content.decode()
+        _check(response, f"POST {url} without a CSRF token")
