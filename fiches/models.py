@@ -42,6 +42,7 @@ from territories.models import (  # noqa: F401 (add_months and ReviewInterval re
     only_visible,
     owned_page_edit_handler,
 )
+from territories.ownership import OwnedPage
 from territories.restrictions import ViewRestrictionShortcut
 
 from . import result_cache, search_table
@@ -218,6 +219,10 @@ class CoverageKind(models.TextChoices):
 
 
 class FicheQuerySet(VisiblePageQuerySet):
+    def using_structure(self, structure):
+        """Fiches for which `structure` is a place to go or the carrier (as saved, drafts aside)."""
+        return self.filter(Q(places__structure=structure) | Q(carriers__structure=structure)).distinct()
+
     def due_for_review(self, on=None):
         return self.filter(due_for_review_q(on or timezone.localdate()))
 
@@ -278,7 +283,7 @@ class FicheKeyword(TaggedItemBase):
     content_object = ParentalKey("fiches.FichePage", on_delete=models.CASCADE, related_name="tagged_keywords")
 
 
-class FichePage(ViewRestrictionShortcut, Verified, Page):
+class FichePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
     summary = models.TextField(
         _("résumé"),
         max_length=600,
@@ -503,23 +508,6 @@ class FichePage(ViewRestrictionShortcut, Verified, Page):
         return ", ".join(names) or str(kind.label)
 
     # -- Places --------------------------------------------------------------------------
-
-    def service_access(self):
-        """How to reach the service, as (label, text, link) rows for the fiche page (empty rows left out)."""
-        rows = [(_("Type de service"), self.get_service_type_display() if self.service_type else "", "")]
-        for name in ("reception_modes", "mobilisation_modes", "mobilisable_by"):
-            field = self._meta.get_field(name)
-            rows.append((field.verbose_name, ", ".join(map(str, field.labels(getattr(self, name)))), ""))
-        phone, email = self.service_phone, self.service_email
-        rows += [
-            (_("Lien de mobilisation"), self.mobilisation_link, self.mobilisation_link),
-            (_("Précisions"), self.mobilisation_details, ""),
-            (_("Publics"), self.publics_details, ""),
-            (_("Téléphone du service"), phone, f"tel:{phone.replace(' ', '')}" if phone else ""),
-            (_("Courriel du service"), email, f"mailto:{email}" if email else ""),
-            (_("Horaires du service"), self.service_hours, ""),
-        ]
-        return [(label, text, link) for label, text, link in rows if text]
 
     def service_access(self):
         """How to reach the service, as (label, text, link) rows for the fiche page (empty rows left out)."""

@@ -158,3 +158,15 @@ def refresh_search_rows_of_moved_pages(sender, instance, **kwargs):
         if search_table.enabled():
             page_id = instance.pk
             now_and_after_commit(lambda: search_table.refresh_subtree(page_id))
+
+
+@receiver(pre_delete, sender=StructurePage)
+def record_the_place_removed_in_each_fiche(sender, instance, **kwargs):
+    """A deleted structure disappears from the fiches that named it (their rows cascade): each
+    fiche's history says so, with the structure's name."""
+    from wagtail.log_actions import log
+
+    from .wagtail_hooks import PLACE_REMOVED_ACTION
+
+    for fiche in FichePage.objects.using_structure(instance):
+        log(instance=fiche, action=PLACE_REMOVED_ACTION, data={"structure": instance.title})

@@ -1,5 +1,44 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
+from territories.models import StructurePage
+
+from .models import FichePage
 from .viewsets import TaxonomyViewSetGroup
 
 register_snippet(TaxonomyViewSetGroup)
+
+PLACE_REMOVED_ACTION = "fiches.place_removed"
+
+
+@hooks.register("register_log_actions")
+def register_place_removed_action(actions):
+    @actions.register_action(PLACE_REMOVED_ACTION)
+    class PlaceRemoved(LogFormatter):
+        label = gettext_lazy("Lieu ou structure porteuse supprimé")
+
+        def format_message(self, log_entry):
+            return _("« %(structure)s », lieu ou structure porteuse de la fiche, a été supprimé.") % {
+                "structure": log_entry.data.get("structure", "")
+            }
+
+
+@hooks.register("before_delete_page")
+def name_the_fiches_a_structure_serves(request, page):
+    """Before a structure is deleted, the moderator sees which fiches lose it (no silent
+    cascade); each of them records the loss in its history (signal_handlers)."""
+    if request.method == "GET" and isinstance(page.specific, StructurePage):
+        fiches = FichePage.objects.using_structure(page).order_by("title")
+        if fiches:
+            messages.warning(
+                request,
+                _(
+                    "Cette structure est un lieu ou une structure porteuse de %(count)d fiche(s), "
+                    "qui la perdront : %(titles)s."
+                )
+                % {"count": len(fiches), "titles": ", ".join(f"« {f.title} »" for f in fiches)},
+            )

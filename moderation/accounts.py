@@ -25,7 +25,7 @@ from wagtail.admin import messages
 from fiches.models import FichePage
 from territories.models import StructurePage
 
-from .roles import Role
+from .roles import Role, account_change_refusal
 from .workflow import add_owner
 
 INVITABLE_ROLES = [
@@ -48,6 +48,18 @@ class InvitationForm(forms.Form):
         ),
     )
     role = forms.ChoiceField(label=gettext_lazy("Rôle"), choices=INVITABLE_ROLES)
+
+    def __init__(self, *args, inviter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inviter = inviter
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        group = Group.objects.filter(name=role).first()
+        refusal = account_change_refusal(self.inviter, group_ids=[group.pk] if group else [])
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return role
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -87,7 +99,7 @@ def invite(request, data):
 @login_required
 @permission_required("auth.add_user", raise_exception=True)
 def invite_view(request):
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, inviter=request.user)
     if request.method == "POST" and form.is_valid():
         user = invite(request, form.cleaned_data)
         messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": user.email})

@@ -11,3 +11,4 @@ class ModerationConfig(AppConfig):
         from . import signal_handlers
 
         signal_handlers.register_workflow_notifications()
+        signal_handlers.register_owner_grants()

@@ -22,7 +22,7 @@ from territories.maps import map_data
 from territories.models import StructurePage, TerritoirePage
 
 from .indicators import Indicators
-from .workflow import can_edit, is_moderator
+from .roles import is_moderator
 
 # --- "Toujours exact" -------------------------------------------------------------------------
 
@@ -33,7 +33,7 @@ def verify_view(request, pk):
     from .freshness import confirm_still_accurate
 
     page = get_object_or_404(Page, pk=pk).specific
-    if not hasattr(page, "last_verified") or not can_edit(request.user, page):
+    if not hasattr(page, "last_verified") or not page.permissions_for_user(request.user).can_edit():
         return HttpResponseForbidden(
             _("Vous ne pouvez confirmer que les fiches et structures dont vous êtes responsable.")
         )

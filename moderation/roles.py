@@ -8,7 +8,11 @@ moderators see and talk about.
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, get_page_models
+
+from territories.ownership import OwnedPage
+
+from .workflow import install_workflow
 
 
 class Role:
@@ -58,6 +62,58 @@ MODEL_PERMISSIONS = {
     Role.PROFESSIONALS: [*PRO_PERMISSIONS],
 }
 
+
+def is_moderator(user):
+    """Moderators and administrators: they edit, publish and delete every fiche and structure."""
+    return user.is_active and (
+        user.is_superuser
+        or user.groups.filter(name__in=[str(Role.ADMINISTRATORS), str(Role.MODERATORS)]).exists()
+    )
+
+
+def is_administrator(user):
+    """Only administrators grant the administrator and moderator roles, make superusers and
+    change the password or e-mail of a moderator or an administrator."""
+    return user.is_active and (
+        user.is_superuser or user.groups.filter(name=str(Role.ADMINISTRATORS)).exists()
+    )
+
+
+PRIVILEGED_ROLES = (Role.ADMINISTRATORS, Role.MODERATORS)
+
+
+def holds_privileged_role(user):
+    return user.is_superuser or user.groups.filter(name__in=[str(r) for r in PRIVILEGED_ROLES]).exists()
+
+
+def account_change_refusal(actor, target=None, is_superuser=False, group_ids=()):
+    """Why `actor` may not create or change the account `target` (None: a new account) with
+    these values, or None if they may. Moderators manage contributors' and professionals'
+    accounts; only administrators make superusers, grant the administrator or moderator role,
+    and change a moderator's or an administrator's account (password, e-mail, anything)."""
+    if is_administrator(actor):
+        return None
+    if target is not None and holds_privileged_role(target):
+        return _("Seul un administrateur peut modifier le compte d’un modérateur ou d’un administrateur.")
+    if is_superuser:
+        return _("Seul un administrateur peut donner tous les droits à un compte.")
+    privileged = Group.objects.filter(pk__in=[pk for pk in group_ids if str(pk).isdigit()])
+    if privileged.filter(name__in=[str(r) for r in PRIVILEGED_ROLES]).exists():
+        return _("Seul un administrateur peut attribuer le rôle de modérateur ou d’administrateur.")
+    return None
+
+
+def owned_page_parent_models():
+    """Page types under which owners create fiches and structures (their allowed parents)."""
+    return {
+        parent
+        for model in get_page_models()
+        if issubclass(model, OwnedPage)
+        for parent in model.allowed_parent_page_models()
+    }
+
+
+# Granted on the root page, so on the whole tree.
 PAGE_PERMISSIONS = {
     Role.ADMINISTRATORS: [
         "add_page",
@@ -68,10 +124,12 @@ PAGE_PERMISSIONS = {
         "unlock_page",
     ],
     Role.MODERATORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
-    # Owners edit and submit; they never publish. Editing only what they own is enforced
-    # on top of this grant.
-    Role.OWNERS: ["add_page", "change_page"],
 }
+# Owners hold *add* on the parents of owned pages only (the fiches and structures indexes), so
+# that they create fiches and structures and nothing else; what they may do with an owned page
+# is `territories.ownership.OwnedPagePermissionTester`'s rule. Never *change*: that would let
+# them edit the index pages themselves.
+OWNER_PAGE_PERMISSIONS = ["add_page"]
 
 ALL_MEDIA_PERMISSIONS = [
     "add_document",
@@ -104,17 +162,36 @@ def install_roles():
             group.permissions.set(Permission.objects.all())
         else:
             group.permissions.set([_perm(app, code) for app, code in model_perms])
-        for codename in PAGE_PERMISSIONS.get(role, []):
+        page_permissions = [(root, codename) for codename in PAGE_PERMISSIONS.get(role, [])]
+        if role == Role.OWNERS:
+            page_permissions = [
+                (parent, codename)
+                for parent in Page.objects.type(*owned_page_parent_models())
+                for codename in OWNER_PAGE_PERMISSIONS
+            ]
+        kept = [
             GroupPagePermission.objects.get_or_create(
-                group=group, page=root, permission=_perm("wagtailcore", codename)
-            )
+                group=group, page=page, permission=_perm("wagtailcore", codename)
+            )[0].pk
+            for page, codename in page_permissions
+        ]
+        # A grant of an earlier version (owners once held add and change on the whole tree).
+        GroupPagePermission.objects.filter(group=group).exclude(pk__in=kept).delete()
         for codename in COLLECTION_PERMISSIONS.get(role, []):
             app = "wagtaildocs" if codename.endswith("document") else "wagtailimages"
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=root_collection, permission=_perm(app, codename)
             )
         groups[str(role)] = group
-    from .workflow import install_workflow
-
     install_workflow(groups[str(Role.MODERATORS)])
     return groups
+
+
+def grant_owners_on_new_parent(page):
+    """A new fiches or structures index: owners may create their pages there too."""
+    group = Group.objects.filter(name=str(Role.OWNERS)).first()
+    if group is not None:
+        for codename in OWNER_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=page, permission=_perm("wagtailcore", codename)
+            )

@@ -13,7 +13,6 @@ from wagtail.signals import task_submitted, workflow_approved, workflow_rejected
 from .models import CLOSED_STATUSES, OPEN_STATUSES, ErrorReport, ReportEvent, owners_of
 from .notifications import notify_new_report, notify_report_closed
 
-
 # E-mails are queued in the outbox (moderation/outbox.py), a table: queued with the change that
 # causes them, they are committed with it or not at all, and sent later by `manage.py send_mail`.
 
@@ -79,3 +78,17 @@ def register_workflow_notifications():
         # ours are never both connected (Django ignores a second receiver with the same uid), so
         # each notification is sent once.
         signal.connect(notifier, sender=sender, dispatch_uid=uid, weak=False)
+
+
+# --- Owners create their pages under every fiches or structures index ----------------------
+
+
+def register_owner_grants():
+    from .roles import grant_owners_on_new_parent, owned_page_parent_models
+
+    def grant(sender, instance, created, raw=False, **kwargs):
+        if created and not raw:
+            grant_owners_on_new_parent(instance)
+
+    for model in owned_page_parent_models():
+        post_save.connect(grant, sender=model, weak=False, dispatch_uid=f"owners-grant-{model._meta.label}")

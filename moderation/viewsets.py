@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpResponseForbidden
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -206,6 +206,11 @@ class ErrorReportAdmin(ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("page", "assignee").visible_to(request.user)
+
+    def history_view(self, request, instance_pk):
+        # The history names who handled a report and why: only for those who see the report.
+        get_object_or_404(self.get_queryset(request), pk=instance_pk if str(instance_pk).isdigit() else None)
+        return super().history_view(request, instance_pk)
 
     @staticmethod
     def select(obj):

@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.http import HttpResponseForbidden
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -10,8 +11,9 @@ from . import consultations
 from .accounts import accounts_view, invite_view, my_pages_view
 from .desk import indicators_view, to_verify_view, verify_view
 from .models import ErrorReport
+from .roles import account_change_refusal, is_moderator
 from .viewsets import ErrorReportAdmin, bulk_status
-from .workflow import add_owner, can_edit, is_moderator, owned_first
+from .workflow import add_owner, owned_first
 
 modeladmin_register(ErrorReportAdmin)
 
@@ -81,21 +83,50 @@ def add_open_reports_panel(request, panels):
         panels.append(OpenReportsPanel(ErrorReport.objects.visible_to(request.user).open().count()))
 
 
-# --- Owned pages: edit only what you own, never delete, own what you create ---------------
+# --- Accounts: only administrators grant or touch the privileged roles (roles.py) ----------
 
 
-@hooks.register("before_edit_page")
-def refuse_editing_someone_elses_page(request, page):
-    if not can_edit(request.user, page):
-        return HttpResponseForbidden(
-            _("Vous ne pouvez modifier que les fiches et structures dont vous êtes responsable.")
-        )
+def _refused(refusal):
+    return HttpResponseForbidden(str(refusal)) if refusal else None
 
 
-@hooks.register("before_delete_page")
-def only_moderators_delete_owned_pages(request, page):
-    if hasattr(page.specific, "owners") and not is_moderator(request.user):
-        return HttpResponseForbidden(_("Seuls les modérateurs peuvent supprimer une fiche ou une structure."))
+def _submitted_role(request):
+    return dict(
+        is_superuser=bool(request.POST.get("is_superuser")),
+        group_ids=[*request.POST.getlist("groups"), *request.POST.getlist("role")],
+    )
+
+
+@hooks.register("before_create_user")
+def only_administrators_create_privileged_accounts(request):
+    if request.method == "POST":
+        return _refused(account_change_refusal(request.user, **_submitted_role(request)))
+
+
+@hooks.register("before_edit_user")
+def only_administrators_change_privileged_accounts(request, user):
+    values = _submitted_role(request) if request.method == "POST" else {}
+    return _refused(account_change_refusal(request.user, user, **values))
+
+
+@hooks.register("before_delete_user")
+def only_administrators_delete_privileged_accounts(request, user):
+    return _refused(account_change_refusal(request.user, user))
+
+
+@hooks.register("before_bulk_action")
+def only_administrators_act_on_privileged_accounts(request, action_type, objects, action):
+    if get_user_model() not in action.models:
+        return None
+    values = _submitted_role(request) if request.method == "POST" else {}
+    for user in objects:
+        refusal = account_change_refusal(request.user, user, **values)
+        if refusal:
+            return _refused(refusal)
+    return _refused(account_change_refusal(request.user, **values))
+
+
+# --- Owned pages: own what you create (the rest is territories.ownership's rule) ----------
 
 
 @hooks.register("after_create_page")
@@ -164,7 +195,7 @@ class VerifyButton(PageMenuItem):
         return (
             specific_class is not None
             and hasattr(specific_class, "review_due_on")
-            and can_edit(user, self.page)
+            and self.page.permissions_for_user(user).can_edit()
         )
 
 

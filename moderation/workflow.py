@@ -2,34 +2,16 @@
 
 - Every change goes through Wagtail's workflow with one task, approved by the moderators group;
   the live version stays online while a change waits.
-- An owner edits only what they own; moderators and administrators edit everything.
+- What an owner may do with a page is `territories.ownership`'s rule; moderators and
+  administrators edit everything.
 """
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 
-from .roles import Role
-
 WORKFLOW_NAME = "Validation par les modérateurs"
 TASK_NAME = "Relecture et validation"
-
-
-def is_moderator(user):
-    return user.is_active and (
-        user.is_superuser
-        or user.groups.filter(name__in=[str(Role.ADMINISTRATORS), str(Role.MODERATORS)]).exists()
-    )
-
-
-def can_edit(user, page):
-    """Moderators edit every page; others edit an owned page only if they own it."""
-    if is_moderator(user):
-        return True
-    owners = getattr(page.specific, "owners", None)
-    if owners is None:
-        return True  # not an owned page type: Wagtail's page permissions decide
-    return owners.filter(pk=user.pk).exists()
 
 
 def owned_first(pages, user):

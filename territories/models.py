@@ -38,6 +38,7 @@ from .geo import haversine_km, normalize_name, parse_point
 from .links import url_from_setting
 from .maps import map_data
 from .opening_hours import PARIS, Slot, Weekday, choice_labels, opening_status
+from .ownership import OwnedPage
 from .restrictions import ViewRestrictionShortcut, any_view_restriction
 
 PRO_PERMISSION = "territories.view_professional_content"
@@ -539,7 +540,7 @@ class StructureQuerySet(VisiblePageQuerySet):
 StructureManager = PageManager.from_queryset(StructureQuerySet)
 
 
-class StructurePage(ViewRestrictionShortcut, Verified, Page):
+class StructurePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
     kind = models.CharField(_("type de structure"), max_length=20, choices=StructureKind.choices)
     description = models.TextField(_("présentation"), blank=True)
     address = models.CharField(_("adresse"), max_length=255, blank=True)

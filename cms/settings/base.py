@@ -20,7 +20,6 @@ INSTALLED_APPS = [
     "territories",
     "fiches",
     "moderation",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -136,10 +135,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 LOGIN_URL = "/connexion/"
-LOGIN_REDIRECT_URL = "/"
-
 # A private page (Wagtail's login or groups restriction) sends visitors to the same sign-in page.
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+LOGIN_REDIRECT_URL = "/"
+
 # --- Wagtail -------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Repères"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
