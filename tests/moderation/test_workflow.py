@@ -199,3 +199,68 @@ def test_moderators_compare_revisions_and_the_history_says_who_approved(
 def test_moderators_can_open_an_account_to_deactivate_it(network):
     assert logged(network["moderator"]).get(f"/admin/users/edit/{network['owner'].pk}/").status_code == 200
     assert logged(network["owner"]).get(f"/admin/users/edit/{network['other'].pk}/").status_code in (302, 403)
+
+
+def test_the_owners_journey_from_a_new_fiche_to_a_second_round(network, django_capture_on_commit_callbacks):
+    """Create, save a draft, reopen, edit, preview, submit, revert to an earlier revision; the
+    moderator compares and sends back, then approves; the owner sees it and starts again. Every
+    step after the first works on a page rebuilt from its latest revision."""
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+    owner, moderator = logged(network["owner"]), logged(network["moderator"])
+    data = nested_form_data(
+        {
+            "title": "Permanence d’accès aux droits",
+            "slug": "permanence-acces-droits",
+            "summary": "Un juriste reçoit sans rendez-vous.",
+            "body": streamfield([]),
+            "coverage_kind": "departement",
+            "last_verified": "2026-11-01",
+            "review_interval": "6",
+            "pro_content": rich_text(""),
+            **{f: inline_formset([]) for f in ("carriers", "places", "links", "attachments", "comments")},
+        }
+    )
+    response = owner.post(f"/admin/pages/add/fiches/fichepage/{network['fiche_index'].pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:300]
+    fiche = FichePage.objects.get(slug="permanence-acces-droits")
+
+    # Reopen the draft, edit it twice (a second draft), preview it.
+    for title in ("Permanence d’accès au droit", "Point-justice"):
+        form = edit_form(owner, fiche)
+        form["title"] = title
+        assert owner.post(f"/admin/pages/{fiche.pk}/edit/", form).status_code == 302
+    form = edit_form(owner, fiche)
+    assert form["title"] == "Point-justice"
+    assert owner.post(f"/admin/pages/{fiche.pk}/edit/preview/", form).json()["is_valid"]
+    assert "Point-justice" in owner.get(f"/admin/pages/{fiche.pk}/edit/preview/").content.decode()
+    assert owner.get(f"/admin/pages/{fiche.pk}/view_draft/").status_code == 200
+
+    # Revert to the first edit: the editor opens on it, saving makes it the latest draft.
+    first_edit = fiche.revisions.order_by("created_at")[1]
+    reverted = owner.get(f"/admin/pages/{fiche.pk}/revisions/{first_edit.pk}/revert/")
+    assert reverted.status_code == 200
+    form = querydict_from_html(reverted.content.decode(), form_id="page-edit-form").copy()
+    form.setdefault("body-count", "0")
+    assert form["title"] == "Permanence d’accès au droit"
+    assert owner.post(f"/admin/pages/{fiche.pk}/edit/", form).status_code == 302
+    assert FichePage.objects.get(pk=fiche.pk).get_latest_revision_as_object().title == form["title"]
+
+    # Submit; the moderator compares and sends back; the owner reads the comment and edits again.
+    submit(owner, fiche, "Permanence d’accès au droit", django_capture_on_commit_callbacks)
+    compare = moderator.get(f"/admin/pages/{fiche.pk}/revisions/compare/earliest...latest/")
+    assert compare.status_code == 200
+    act(moderator, fiche, "reject", "Ajoutez les jours de permanence.", django_capture_on_commit_callbacks)
+    assert not FichePage.objects.get(pk=fiche.pk).live
+    editor = owner.get(f"/admin/pages/{fiche.pk}/edit/").content.decode()
+    assert "Ajoutez les jours de permanence." in editor
+
+    submit(owner, fiche, "Permanence d’accès au droit (mardis)", django_capture_on_commit_callbacks)
+    act(moderator, fiche, "approve", "", django_capture_on_commit_callbacks)
+    published = FichePage.objects.get(pk=fiche.pk)
+    assert published.live and published.title == "Permanence d’accès au droit (mardis)"
+
+    # And again: a new draft on the published fiche, submitted.
+    submit(owner, fiche, "Permanence d’accès au droit (mardis et jeudis)", django_capture_on_commit_callbacks)
+    assert FichePage.objects.get(pk=fiche.pk).title == "Permanence d’accès au droit (mardis)"
+    assert owner.get(f"/admin/pages/{fiche.pk}/edit/").status_code == 200
