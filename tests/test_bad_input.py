@@ -4,8 +4,10 @@ Every public URL pattern of the project (walked from Django's URL resolver, the 
 aside), every endpoint of the read API (from its OpenAPI schema) and a page of each type served
 by Wagtail are asked with bad values in each path segment and in each parameter their views
 read: a NUL byte, broken percent-encoding, a 20-digit number, negative numbers, 5,000
-characters, an empty value, every parameter repeated, and methods they do not expect. Every
-answer must be below 500, and an HTML error page is the site's own, in French.
+characters, an empty value, every parameter repeated, too many parameters, and methods they do
+not expect; the site's forms are posted the same values, an oversized body, and no CSRF token;
+the session, CSRF and language cookies get bad values too. Every answer must be below 500, and
+an HTML error page is the site's own, in French.
 
 The parameter names are read from the code: the facets' FilterSet, the forms the views post
 to, the API's schema and every `request.GET/POST.get("…")` of the project's apps.
@@ -237,6 +239,7 @@ def data(django_db_setup, django_db_blocker):
             "structure": structure,
             "fiche": fiche,
         }
+        document.file.delete(save=False)
         transaction.set_rollback(True)
 
 
