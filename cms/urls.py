@@ -5,12 +5,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.health import health
 from fiches.api import api
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("api/v1/", api.urls),
     path("sitemap.xml", sitemap),
+    path("sante/", health, name="health"),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("fiches.urls")),
     path("", include("moderation.urls")),

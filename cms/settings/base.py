@@ -51,6 +51,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id (cms/request_id.py); /sante/ is answered
+    # before anything reads the cache (cms/health.py).
+    "cms.request_id.RequestIdMiddleware",
+    "cms.health.HealthCheckMiddleware",
     "cms.middleware.CachePrefetchMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cms.security.ContentSecurityPolicyMiddleware",

@@ -1,4 +1,7 @@
 import os
+from email.utils import getaddresses
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 
@@ -38,6 +41,63 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reperes@localhost")
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Logs and errors (README, "Logs, errors and health") ---------------------------------------
+# One line per event on standard error (journald or the container keeps it), each with the id of
+# its request (cms/request_id.py). Errors (a 500) are e-mailed to DJANGO_ADMINS ("Nom <mail>,
+# Autre <mail>", through the outbox like every message), or sent to Sentry when SENTRY_DSN is set
+# (the sentry-sdk package is then needed: it is not in requirements.txt).
+ADMINS = [(name, address) for name, address in getaddresses([os.environ.get("DJANGO_ADMINS", "")]) if address]
+for _name, _address in ADMINS:
+    if "@" not in _address:
+        raise ImproperlyConfigured(f"DJANGO_ADMINS : « {_address} » n’est pas une adresse e-mail.")
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "cms.request_id.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "()": "cms.request_id.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s %(message)s",
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": "line",
+        },
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR"},
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {
+            "handlers": ["stderr"] if SENTRY_DSN else ["stderr", "mail_admins"],
+            "level": LOG_LEVEL,
+            "propagate": False,
+        },
+        # Requests with a Host the site does not serve (scanners): logged, not e-mailed.
+        "django.security.DisallowedHost": {"handlers": ["stderr"], "propagate": False},
+    },
+}
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError as error:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN est défini mais le paquet sentry-sdk n’est pas installé : installez-le "
+            "(.venv/bin/pip install sentry-sdk) ou retirez SENTRY_DSN."
+        ) from error
+    # Django's errors and ERROR log lines become Sentry events; no personal data is sent.
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+    )
 
 # HTTPS only (README, "Production"). The reverse proxy terminates TLS and says so in the header
 # named by DJANGO_SECURE_PROXY_SSL_HEADER (it must set or overwrite it on every request); empty when

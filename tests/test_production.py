@@ -1,0 +1,195 @@
+"""Running in production: the request id, the logs, errors e-mailed to the administrators or
+sent to Sentry, and the health endpoint (README, "Production")."""
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import path
+
+from cms import urls as cms_urls
+from tests.mail import sent_mail
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def boom(request):
+    raise RuntimeError("une panne de démonstration")
+
+
+# This module is also the URLconf of the tests that need a view that fails.
+urlpatterns = [path("panne/", boom), *cms_urls.urlpatterns]
+
+
+def production(code, **environment):
+    """Runs `code` with the production settings and `environment`; returns the finished process."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "reperes.exemple.fr",
+        **environment,
+    }
+    return subprocess.run(  # noqa: S603 — our own code
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- Request id -------------------------------------------------------------------------------
+
+
+def test_every_response_carries_a_new_request_id(client):
+    first = client.get("/sante/")["X-Request-ID"]
+    second = client.get("/")["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", first) and re.fullmatch(r"[0-9a-f]{32}", second)
+    assert first != second
+
+
+def test_the_request_id_sent_by_the_proxy_is_kept_when_it_looks_like_one(client):
+    response = client.get("/sante/", HTTP_X_REQUEST_ID="7f3c1a2b-essai.42")
+    assert response["X-Request-ID"] == "7f3c1a2b-essai.42"
+
+
+@pytest.mark.parametrize("sent", ["deux mots", "x" * 129, "<script>", "-commence-par-un-tiret", "é"])
+def test_a_request_id_that_does_not_look_like_one_is_replaced(client, sent):
+    response = client.get("/sante/", HTTP_X_REQUEST_ID=sent)
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
+# --- Logs and errors --------------------------------------------------------------------------
+
+
+def test_production_logs_one_line_per_event_with_its_request_id_on_standard_error(tmp_path):
+    """An empty database: the home page fails; its traceback is on the line of the error."""
+    result = production(
+        "from django.test import Client\n"
+        "client = Client(raise_request_exception=False)\n"
+        "response = client.get('/', HTTP_HOST='reperes.exemple.fr', HTTP_X_REQUEST_ID='essai-123', secure=True)\n"
+        "print(response.status_code, response['X-Request-ID'])\n",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'vide.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        CACHE_KEY_PREFIX=f"test-production-{secrets.token_hex(4)}",
+    )
+    assert result.stdout.split() == ["500", "essai-123"], result.stderr
+    [error] = [line for line in result.stderr.splitlines() if "Internal Server Error" in line]
+    assert re.match(r"\d{4}-\d\d-\d\d [\d:,]+ ERROR django\.request request_id=essai-123 ", error)
+    assert "Traceback (most recent call last):" in error and "OperationalError" in error
+
+
+def test_production_reads_the_administrators_and_e_mails_them_its_errors():
+    result = production(
+        "from django.conf import settings\n"
+        "print(settings.ADMINS)\n"
+        "print(settings.LOGGING['loggers']['django']['handlers'])\n",
+        DJANGO_ADMINS="Équipe SI <si@exemple.fr>, Astreinte <astreinte@exemple.fr>",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "[('Équipe SI', 'si@exemple.fr'), ('Astreinte', 'astreinte@exemple.fr')]",
+        "['stderr', 'mail_admins']",
+    ]
+
+
+def test_a_malformed_administrator_address_stops_production_with_a_french_message():
+    result = production("", DJANGO_ADMINS="Équipe SI <si.exemple.fr>")
+    assert result.returncode != 0
+    assert "DJANGO_ADMINS : « si.exemple.fr » n’est pas une adresse e-mail." in result.stderr
+
+
+@pytest.mark.urls("tests.test_production")
+def test_an_error_is_e_mailed_to_the_administrators_through_the_outbox(client, settings):
+    settings.ADMINS = [("Équipe SI", "si@exemple.fr")]
+    client.raise_request_exception = False
+
+    assert client.get("/panne/").status_code == 500
+
+    [message] = sent_mail()
+    assert message.to == ["si@exemple.fr"]
+    assert "Internal Server Error: /panne/" in message.subject
+    assert "une panne de démonstration" in message.body
+
+
+def test_with_sentry_asked_for_but_not_installed_production_says_so_at_start_up():
+    # sys.modules[name] = None: the import fails as when the package is not installed.
+    outcome = subprocess.run(  # noqa: S603 — our own code
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.modules['sentry_sdk'] = None\nimport django; django.setup()",
+        ],
+        cwd=BASE_DIR,
+        env={
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "reperes.exemple.fr",
+            "SENTRY_DSN": "https://cle@sentry.exemple.fr/1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert outcome.returncode != 0
+    assert "SENTRY_DSN est défini mais le paquet sentry-sdk n’est pas installé" in outcome.stderr
+
+
+def test_with_sentry_errors_are_not_e_mailed_as_well():
+    pytest.importorskip("sentry_sdk")
+    result = production(
+        "from django.conf import settings\nprint(settings.LOGGING['loggers']['django']['handlers'])\n",
+        SENTRY_DSN="https://cle@sentry.exemple.fr/1",
+    )
+    assert result.stdout.strip() == "['stderr']", result.stderr
+
+
+# --- Health -----------------------------------------------------------------------------------
+
+
+def test_the_health_endpoint_says_the_database_and_the_cache_answer(client):
+    response = client.get("/sante/")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_health_endpoint_answers_503_naming_the_cache_when_redis_is_unreachable(client, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "cms.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"},
+    }
+    response = client.get("/sante/")
+    assert response.status_code == 503
+    assert response.json() == {"database": "ok", "cache": "erreur"}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_health_endpoint_is_answered_whatever_the_host_and_over_plain_http(client, settings):
+    """A load balancer asks at the server's own address, over HTTP."""
+    settings.ALLOWED_HOSTS = ["reperes.exemple.fr"]
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/sante/", HTTP_HOST="10.0.0.5:8000").status_code == 200
+    assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+
+
+def test_the_health_endpoint_only_reads(client):
+    assert client.post("/sante/").status_code == 405
