@@ -7,8 +7,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,6 +25,12 @@ from territories.models import StructurePage, TerritoirePage
 from .indicators import Indicators
 from .roles import is_moderator
 
+
+def refused(request, message):
+    """The project's own refusals in the admin: a 403 page in French, in the admin's frame."""
+    return TemplateResponse(request, "moderation/admin/refused.html", {"message": message}, status=403)
+
+
 # --- "Toujours exact" -------------------------------------------------------------------------
 
 
@@ -34,8 +41,8 @@ def verify_view(request, pk):
 
     page = get_object_or_404(Page, pk=pk).specific
     if not hasattr(page, "last_verified") or not page.permissions_for_user(request.user).can_edit():
-        return HttpResponseForbidden(
-            _("Vous ne pouvez confirmer que les fiches et structures dont vous êtes responsable.")
+        return refused(
+            request, _("Vous ne pouvez confirmer que les fiches et structures dont vous êtes responsable.")
         )
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
@@ -126,7 +133,7 @@ def to_verify_items(user, data, on=None):
 @login_required
 def to_verify_view(request):
     if not request.user.has_perm("wagtailadmin.access_admin"):
-        return HttpResponseForbidden()
+        return refused(request, _("Cette page est réservée aux comptes de l’administration."))
     form, items = to_verify_items(request.user, request.GET or None)
     if request.GET.get("format") == "csv":
         rows = [
@@ -164,7 +171,7 @@ def to_verify_view(request):
 @login_required
 def indicators_view(request):
     if not is_moderator(request.user):
-        return HttpResponseForbidden(_("Les indicateurs sont réservés aux modérateurs."))
+        return refused(request, _("Les indicateurs sont réservés aux modérateurs."))
     indicators = Indicators()
     key = request.GET.get("csv")
     if key:

@@ -1,5 +1,4 @@
 from django.contrib.auth import get_user_model
-from django.http import HttpResponseForbidden
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -9,7 +8,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from . import consultations
 from .accounts import accounts_view, invite_view, my_pages_view
-from .desk import indicators_view, to_verify_view, verify_view
+from .desk import indicators_view, refused, to_verify_view, verify_view
 from .models import ErrorReport
 from .roles import account_change_refusal, is_moderator
 from .viewsets import ErrorReportAdmin, bulk_status
@@ -86,8 +85,8 @@ def add_open_reports_panel(request, panels):
 # --- Accounts: only administrators grant or touch the privileged roles (roles.py) ----------
 
 
-def _refused(refusal):
-    return HttpResponseForbidden(str(refusal)) if refusal else None
+def _refused(request, refusal):
+    return refused(request, refusal) if refusal else None
 
 
 def _submitted_role(request):
@@ -100,18 +99,18 @@ def _submitted_role(request):
 @hooks.register("before_create_user")
 def only_administrators_create_privileged_accounts(request):
     if request.method == "POST":
-        return _refused(account_change_refusal(request.user, **_submitted_role(request)))
+        return _refused(request, account_change_refusal(request.user, **_submitted_role(request)))
 
 
 @hooks.register("before_edit_user")
 def only_administrators_change_privileged_accounts(request, user):
     values = _submitted_role(request) if request.method == "POST" else {}
-    return _refused(account_change_refusal(request.user, user, **values))
+    return _refused(request, account_change_refusal(request.user, user, **values))
 
 
 @hooks.register("before_delete_user")
 def only_administrators_delete_privileged_accounts(request, user):
-    return _refused(account_change_refusal(request.user, user))
+    return _refused(request, account_change_refusal(request.user, user))
 
 
 @hooks.register("before_bulk_action")
@@ -122,8 +121,8 @@ def only_administrators_act_on_privileged_accounts(request, action_type, objects
     for user in objects:
         refusal = account_change_refusal(request.user, user, **values)
         if refusal:
-            return _refused(refusal)
-    return _refused(account_change_refusal(request.user, **values))
+            return _refused(request, refusal)
+    return _refused(request, account_change_refusal(request.user, **values))
 
 
 # --- Owned pages: own what you create (the rest is territories.ownership's rule) ----------
