@@ -128,27 +128,30 @@ def test_request_for_changes_keeps_the_live_version_and_sends_the_comment(
     assert to_owner and "Précisez les horaires de distribution." in to_owner[0].body
 
 
-def test_a_new_fiche_is_owned_by_its_creator(network):
+def new_fiche_form(**values):
+    """The editor's form of a new fiche, as Wagtail's test helpers write it."""
     from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-    owner = logged(network["owner"])
-    data = nested_form_data(
+    return nested_form_data(
         {
-            "title": "Nouvelle fiche",
-            "slug": "nouvelle-fiche",
-            "summary": "Une fiche créée par une responsable.",
             "body": streamfield([]),
             "coverage_kind": "departement",
             "last_verified": "2026-11-01",
             "review_interval": "6",
             "pro_content": rich_text(""),
-            "carriers": inline_formset([]),
-            "places": inline_formset([]),
-            "links": inline_formset([]),
-            "attachments": inline_formset([]),
-            "comments": inline_formset([]),
-            "action-submit": "action-submit",
+            **{f: inline_formset([]) for f in ("carriers", "places", "links", "attachments", "comments")},
+            **values,
         }
+    )
+
+
+def test_a_new_fiche_is_owned_by_its_creator(network):
+    owner = logged(network["owner"])
+    data = new_fiche_form(
+        title="Nouvelle fiche",
+        slug="nouvelle-fiche",
+        summary="Une fiche créée par une responsable.",
+        **{"action-submit": "action-submit"},
     )
     response = owner.post(f"/admin/pages/add/fiches/fichepage/{network['fiche_index'].pk}/", data)
     assert response.status_code == 302, response.content.decode()[:300]
@@ -205,21 +208,11 @@ def test_the_owners_journey_from_a_new_fiche_to_a_second_round(network, django_c
     """Create, save a draft, reopen, edit, preview, submit, revert to an earlier revision; the
     moderator compares and sends back, then approves; the owner sees it and starts again. Every
     step after the first works on a page rebuilt from its latest revision."""
-    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
-
     owner, moderator = logged(network["owner"]), logged(network["moderator"])
-    data = nested_form_data(
-        {
-            "title": "Permanence d’accès aux droits",
-            "slug": "permanence-acces-droits",
-            "summary": "Un juriste reçoit sans rendez-vous.",
-            "body": streamfield([]),
-            "coverage_kind": "departement",
-            "last_verified": "2026-11-01",
-            "review_interval": "6",
-            "pro_content": rich_text(""),
-            **{f: inline_formset([]) for f in ("carriers", "places", "links", "attachments", "comments")},
-        }
+    data = new_fiche_form(
+        title="Permanence d’accès aux droits",
+        slug="permanence-acces-droits",
+        summary="Un juriste reçoit sans rendez-vous.",
     )
     response = owner.post(f"/admin/pages/add/fiches/fichepage/{network['fiche_index'].pk}/", data)
     assert response.status_code == 302, response.content.decode()[:300]
