@@ -162,6 +162,40 @@ def test_with_sentry_errors_are_not_e_mailed_as_well():
     assert result.stdout.strip() == "['stderr']", result.stderr
 
 
+# --- Serving ----------------------------------------------------------------------------------
+
+
+def test_production_collects_static_files_with_hashed_names_and_serves_them_compressed(tmp_path):
+    result = production(
+        "from django.core.management import call_command\n"
+        "from django.contrib.staticfiles.storage import staticfiles_storage\n"
+        "from django.test import Client\n"
+        "call_command('collectstatic', '--no-input', verbosity=0)\n"
+        "client = Client(HTTP_HOST='reperes.exemple.fr', raise_request_exception=False)\n"
+        "for name in ('css/reperes.css', 'territories/vendor/leaflet-1.9.4/leaflet.js'):\n"
+        "    url = staticfiles_storage.url(name)\n"
+        "    response = client.get(url, secure=True, HTTP_ACCEPT_ENCODING='br, gzip')\n"
+        "    print(url, response.status_code, response.get('Content-Encoding'), response['Cache-Control'])\n"
+        "print(client.get('/static/css/absent.css', secure=True).status_code)\n",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'vide.sqlite3'}",
+        DJANGO_STATIC_ROOT=str(tmp_path / "static"),
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        CACHE_KEY_PREFIX=f"test-production-{secrets.token_hex(4)}",
+    )
+    assert result.returncode == 0, result.stderr
+    *served, absent = result.stdout.splitlines()
+    assert len(served) == 2
+    for line, expected in zip(
+        served, [r"css/reperes", r"territories/vendor/leaflet-1\.9\.4/leaflet"], strict=True
+    ):
+        assert re.fullmatch(
+            rf"/static/{expected}\.[0-9a-f]{{12}}\.(css|js) 200 br max-age=315360000, public, immutable", line
+        ), line
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+    # Not a static file: on to Django, whose empty database fails (a 404 with the real one).
+    assert absent != "200"
+
+
 # --- Health -----------------------------------------------------------------------------------
 
 

@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "cms.health.HealthCheckMiddleware",
     "cms.middleware.CachePrefetchMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files, compressed and with hashed names in production (STORAGES there); before
+    # anything that reads the database or the session.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.security.ContentSecurityPolicyMiddleware",
     "cms.middleware.SessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,5 +1,6 @@
 import os
 from email.utils import getaddresses
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -30,6 +31,30 @@ CACHES = {
     },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Static files and media (README, "Serving") -------------------------------------------------
+# `manage.py collectstatic` writes the static files to STATIC_ROOT with a hash of their content in
+# their names, and a gzip and a Brotli copy; WhiteNoise (base.py's MIDDLEWARE) serves them with a
+# year's caching. Uploaded images and documents go to MEDIA_ROOT (the reverse proxy serves
+# /media/), or to an S3-compatible bucket through django-storages (not installed here: README).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or STATIC_ROOT)  # noqa: F405
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or MEDIA_ROOT)  # noqa: F405
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_MEDIA_STORAGE") or "django.core.files.storage.FileSystemStorage"
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    # django-storages' S3Storage (DJANGO_MEDIA_STORAGE=storages.backends.s3.S3Storage); boto3 reads
+    # AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the environment itself.
+    AWS_STORAGE_BUCKET_NAME = os.environ["AWS_STORAGE_BUCKET_NAME"]
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    # Two uploads with the same name keep two files (Wagtail's advice); files are private to the
+    # bucket and served through signed URLs.
+    AWS_S3_FILE_OVERWRITE = False
+    AWS_DEFAULT_ACL = None
 
 # The outbox (base.py) sends through SMTP; a server that does not answer is given up after
 # EMAIL_TIMEOUT seconds and the message retried later.
@@ -82,6 +107,9 @@ LOGGING = {
         },
         # Requests with a Host the site does not serve (scanners): logged, not e-mailed.
         "django.security.DisallowedHost": {"handlers": ["stderr"], "propagate": False},
+        # Each step of every handout (WeasyPrint, and the font subsetting under it).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 if SENTRY_DSN:
