@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: setup run test check lint bench bench-demo bench-import system-deps clean
+.PHONY: setup run serve test check lint bench bench-demo bench-import system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ setup: system-deps $(STAMP)
 run: setup
 	@echo "Repères : http://127.0.0.1:8000/  (administration : http://127.0.0.1:8000/admin/)"
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# The production settings with gunicorn on this machine's PostgreSQL and Redis (scripts/serve.sh:
+# the `reperes` database created when missing, migrate, reference data, site tree, collectstatic).
+serve: $(STAMP)
+	bash scripts/serve.sh
 
 test: system-deps $(STAMP)
 	$(PY) -m pytest -q -n 2

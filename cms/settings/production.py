@@ -9,6 +9,9 @@ from .base import *  # noqa: F403
 DEBUG = False
 # Secrets come from the environment, with no default: a missing one stops the start-up.
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+# The demo content's accounts have public passwords (README): never on a real site; only a
+# throwaway database of the CI smoke test (scripts/smoke.sh) sets REPERES_ALLOW_DEMO=1.
+REPERES_ALLOW_DEMO = os.environ.get("REPERES_ALLOW_DEMO", "") == "1"
 ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -110,6 +113,8 @@ LOGGING = {
         # Each step of every handout (WeasyPrint, and the font subsetting under it).
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Each of Wagtail's background tasks, run at once (the reference index after a save).
+        "django_tasks": {"level": "WARNING"},
     },
 }
 if SENTRY_DSN:
