@@ -227,3 +227,79 @@ def test_the_health_endpoint_is_answered_whatever_the_host_and_over_plain_http(c
 
 def test_the_health_endpoint_only_reads(client):
     assert client.post("/sante/").status_code == 405
+
+
+# --- Daily jobs -------------------------------------------------------------------------------
+
+
+def closed_report_past_retention():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.models import ErrorReport, ReportCategory, ReportStatus
+
+    return ErrorReport.objects.create(
+        page_title="Aide alimentaire",
+        category=ReportCategory.ADDRESS,
+        description="L’adresse a changé.",
+        reporter_name="Camille",
+        reporter_email="camille@exemple.fr",
+        status=ReportStatus.FIXED,
+        closed_at=timezone.now() - timedelta(days=settings.MODERATION_REPORTER_DATA_DAYS + 1),
+    )
+
+
+def run_daily():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("run_daily", stdout=out, stderr=out)
+    return out.getvalue()
+
+
+def test_run_daily_runs_every_daily_job_in_order():
+    report = closed_report_past_retention()
+
+    output = run_daily()
+
+    names = [line.split(" :")[0] for line in output.splitlines() if line.endswith(" :")]
+    assert names == ["send_reminders", "erase_reporter_data", "purge_mail_log", "retry_deferred", "send_mail"]
+    report.refresh_from_db()
+    assert report.reporter_email == "" and report.reporter_name == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_another_server_is_running_is_skipped_on_postgresql():
+    import psycopg
+    from django.db import connection
+
+    from home.jobs import lock_key
+
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's (DATABASE_URL=postgres://…)")
+    report = closed_report_past_retention()
+    db = connection.settings_dict
+    other = psycopg.connect(
+        host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], password=db["PASSWORD"], dbname=db["NAME"]
+    )
+    try:
+        # Another server's run_daily, in the middle of erase_reporter_data.
+        assert other.execute("SELECT pg_try_advisory_lock(%s)", [lock_key("erase_reporter_data")]).fetchone()[
+            0
+        ]
+
+        output = run_daily()
+
+        assert "erase_reporter_data : déjà en cours ailleurs, passée." in output
+        assert "send_reminders :" in output and "send_mail :" in output
+        report.refresh_from_db()
+        assert report.reporter_email == "camille@exemple.fr"
+    finally:
+        other.close()  # the other server is done: its lock goes with its session
+
+    assert "erase_reporter_data : déjà en cours" not in run_daily()
+    report.refresh_from_db()
+    assert report.reporter_email == ""

@@ -12,6 +12,9 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 # The demo content's accounts have public passwords (README): never on a real site; only a
 # throwaway database of the CI smoke test (scripts/smoke.sh) sets REPERES_ALLOW_DEMO=1.
 REPERES_ALLOW_DEMO = os.environ.get("REPERES_ALLOW_DEMO", "") == "1"
+# `manage.py run_daily` imports the data·inclusion API's offer of the département when this is
+# set (e.g. https://api.data.inclusion.gouv.fr, with DATA_INCLUSION_API_TOKEN).
+REPERES_DATAINCLUSION_API_URL = os.environ.get("DATA_INCLUSION_API_URL", "")
 ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
