@@ -270,3 +270,71 @@ def test_without_its_https_variables_production_fails_the_deployment_checks():
     )
     assert result.returncode != 0
     assert "security.W004" in result.stderr and "security.W008" in result.stderr
+
+
+def sample_environment_file():
+    """{name: value} of deploy/reperes.env.example (comments and blank lines left out)."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    text = (Path(settings.BASE_DIR) / "deploy" / "reperes.env.example").read_text()
+    found = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, value = re.fullmatch(r"([A-Z_0-9]+)=(.*)", line).groups()
+            found[name] = value[1:-1] if value[:1] == value[-1:] == '"' else value
+    return found
+
+
+def test_the_sample_environment_file_passes_the_deployment_checks():
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),  # noqa: S108
+        **sample_environment_file(),
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),  # the file says "…"
+    }
+    assert environment["DJANGO_SETTINGS_MODULE"] == "cms.settings.production"
+    result = subprocess.run(  # noqa: S603 — our own manage.py
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(settings.BASE_DIR),
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (1 silenced)." in result.stdout
+
+
+def test_every_variable_the_settings_read_is_in_the_readme_table_and_the_sample_file():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    base = Path(settings.BASE_DIR)
+    read = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+    for source in ["cms/settings/base.py", "cms/settings/production.py", "gunicorn.conf.py"]:
+        read |= set(
+            re.findall(r"os\.environ(?:\.get)?[\[(]\s*[\"']([A-Z_0-9]+)[\"']", (base / source).read_text())
+        )
+    read.add("DATA_INCLUSION_API_TOKEN")  # read by import_datainclusion --api
+    assert {"DJANGO_SECRET_KEY", "REDIS_URL", "PORT", "REPERES_TILE_URL", "SENTRY_DSN"} <= read
+
+    readme = (base / "README.md").read_text()
+    table = readme.split("### Every variable", 1)[1].split("\n### ", 1)[0]
+    in_table = set(re.findall(r"^\| `([A-Z_0-9]+)` \|", table, re.MULTILINE))
+    sample = (base / "deploy" / "reperes.env.example").read_text()
+    in_sample = set(re.findall(r"^#?([A-Z_0-9]+)=", sample, re.MULTILINE))
+    assert read - in_table == set(), "missing from README's table"
+    assert read - in_sample == set(), "missing from deploy/reperes.env.example"
