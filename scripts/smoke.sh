@@ -5,8 +5,10 @@
 # its own, SMOKE_REDIS_DB, flushed). Checks, on each: the home page, a search, a fiche, a
 # static file (hashed name), a handout (PDF), the admin's sign-in and /sante/. Then a fiche's
 # title is changed through `manage.py shell` (a published revision) and both servers must show
-# it at once: on the fiche page, in search and in its handout. Everything is removed at the end,
-# whatever happens. Every wait is bounded.
+# it at once: on the fiche page, in search and in its handout. Last, the backup drill: the
+# database dumped (pg_dump) and restored into a new one (pg_restore), a third server on it serves
+# the same sitemap, search results and fiche. Everything is removed at the end, whatever happens.
+# Every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -30,7 +32,9 @@ cleanup() {
       [ -f "$log" ] && { echo "--- $log (end)"; tail -n 30 "$log"; }
     done
   fi
-  psql -h "$PGHOST" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
+  for name in "$DB" "${DB}_restored"; do
+    psql -h "$PGHOST" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null 2>&1 || true
+  done
   redis-cli -n "$REDIS_DB" FLUSHDB >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -149,5 +153,32 @@ for port in "$PORT1" "$PORT2"; do
   grep -q "$fiche" "$WORK/body" || fail "$site: a search for « zorglub » does not find the fiche"
   expect "$site$handout" 200 application/pdf
   pdftotext "$WORK/body" - | tr -s ' \n' ' ' | grep -q "$TITLE" || fail "$site$handout does not print the new title"
+done
+echo "-- Backup and restore drill: the dump restored into a new database serves the same site"
+RESTORED="${DB}_restored"
+timeout 300 pg_dump -h "$PGHOST" -U postgres -Fc -f "$WORK/reperes.dump" "$DB" || fail "pg_dump"
+psql -h "$PGHOST" -U postgres -d postgres -qc "CREATE DATABASE $RESTORED" >/dev/null
+timeout 300 pg_restore -h "$PGHOST" -U postgres --no-owner -d "$RESTORED" "$WORK/reperes.dump" || fail "pg_restore"
+[ "$(psql -h "$PGHOST" -U postgres -d "$RESTORED" -Atc "SELECT count(*) FROM wagtailcore_page WHERE title = '$TITLE'")" = 1 ] \
+  || fail "the restored database lacks the fiche published last"
+PORT3=$(free_port)
+# Its own cache keys: nothing it serves may come from what the first servers cached.
+DATABASE_URL="postgres://postgres@$PGHOST:5432/$RESTORED" CACHE_KEY_PREFIX=restored BIND="127.0.0.1:$PORT3" \
+  .venv/bin/gunicorn -c gunicorn.conf.py >"$WORK/gunicorn-3.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 60); do
+  [ "$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT3/sante/")" = 200 ] && break
+  sleep 1
+done
+for page in "/sitemap.xml" "/recherche/?q=logement" "/recherche/?q=zorglub" "$fiche"; do
+  for port in "$PORT1" "$PORT3"; do
+    expect "http://127.0.0.1:$port$page" 200
+    # What a page says: its title, headings and links (not its CSRF token or request id).
+    grep -oE '<title>[^<]*|<h[12][^>]*>[^<]*|href="/[^"]*"|<loc>[^<]*' "$WORK/body" \
+      | sed -E 's#https?://[^/]+##' >"$WORK/page-$port"
+  done
+  [ -s "$WORK/page-$PORT1" ] || fail "$page: nothing to compare"
+  cmp -s "$WORK/page-$PORT1" "$WORK/page-$PORT3" \
+    || fail "$page differs once restored: $(diff "$WORK/page-$PORT1" "$WORK/page-$PORT3" | head -n 10)"
 done
 echo "-- Smoke test passed"
