@@ -248,9 +248,9 @@ def test_services_with_unknown_enums_or_structures_are_rejected(offer, tmp_path)
     assert fiche.coverage_kind == CoverageKind.COMMUNES and fiche.place_structures()[0].source_id == "s-1"
     assert report.count("\n") == 4
     reasons = {(row[2], row[3]): row[4] for row in csv.reader(report.splitlines()[1:])}
-    assert reasons["v-2", "thematiques"].startswith("valeur inconnue \"cuisine--recettes\"")
+    assert reasons["v-2", "thematiques"].startswith('valeur inconnue "cuisine--recettes"')
     assert reasons["v-3", "structure_id"] == "structure « inconnue » absente du fichier et du site"
-    assert reasons["v-4", "frais"].startswith("valeur inconnue \"offert\"")
+    assert reasons["v-4", "frais"].startswith('valeur inconnue "offert"')
 
 
 def test_export_urls_serve_json_and_csv_without_professional_content(offer, client):
