@@ -212,8 +212,7 @@ class ErrorReportAdmin(ModelAdmin):
         get_object_or_404(self.get_queryset(request), pk=instance_pk if str(instance_pk).isdigit() else None)
         return super().history_view(request, instance_pk)
 
-    @staticmethod
-    def select(obj):
+    def select(self, obj):
         return format_html(
             '<input type="checkbox" name="ids" value="{}" form="bulk-form" aria-label="{}">',
             obj.pk,
@@ -222,22 +221,19 @@ class ErrorReportAdmin(ModelAdmin):
 
     select.short_description = ""
 
-    @staticmethod
-    def reference(obj):
+    def reference(self, obj):
         return f"n° {obj.pk}"
 
     reference.short_description = gettext_lazy("Réf.")
 
-    @staticmethod
-    def page_link(obj):
+    def page_link(self, obj):
         if obj.page_id is None:
             return format_html("{} <em>({})</em>", obj.page_title, _("page supprimée"))
         return format_html('<a href="/admin/pages/{}/edit/">{}</a>', obj.page_id, obj.page_title)
 
     page_link.short_description = gettext_lazy("Page (ouvrir l’éditeur)")
 
-    @staticmethod
-    def received(obj):
+    def received(self, obj):
         return format_html(
             "{} <small>({})</small>",
             timezone.localtime(obj.created_at).strftime("%d/%m/%Y %H:%M"),

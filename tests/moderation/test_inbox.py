@@ -129,3 +129,18 @@ def test_dashboard_shows_the_number_of_open_reports(network):
     report_on(network["fiche"], status=ReportStatus.REJECTED)
     html = logged(network["moderator"]).get("/admin/").content.decode()
     assert "Signalements ouverts" in html and "<strong>2</strong>" in html
+
+
+def test_the_inbox_columns_are_headed_in_french(network):
+    from django.test import Client
+
+    from moderation.models import ErrorReport
+
+    ErrorReport.objects.create(page=network["fiche"], category="other", description="Numéro faux.")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(network["moderator"])
+    html = client.get("/admin/moderation/errorreport/").content.decode()
+    for heading in ("Réf.", "Page (ouvrir l’éditeur)", "Reçu le"):
+        assert heading in html
+    for english in (">Select<", ">Reference<", ">Page link<", ">Received<"):
+        assert english not in html
