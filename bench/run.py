@@ -8,7 +8,13 @@ Each size has its own database, kept between runs: the first run builds it (migr
 reference data, taxonomy, then the synthetic set of bench/synthetic.py with bulk inserts), later
 runs only measure. Prints one line per page and size:
 
-    bench <name> <size> p50_ms=<x> p95_ms=<y>
+    bench <name> <size> p50_ms=<x> p95_ms=<y> p50_ratio=<x/ref> p95_ratio=<y/ref>
+
+The ratios are to the reference page measured in the same run: a `home.StandardPage` with one
+paragraph, served by the same stack (`reference_page`). Then one line per target of the project
+(`target …  ok` or `MISSED`): at 10,000 fiches the fiche page's p50 within 2.5× the reference's,
+the first ask of a search with a commune and two facets within 12× its p95, and every figure at
+100,000 fiches within 2× of its figure at 10,000.
 
 Times are taken around the Django test client's request, in this process, with no network:
 the server-side cost of a page (routing, queries, templates). PostgreSQL is reached with
@@ -113,10 +119,39 @@ def main():
                 subprocess.run(command, env=env, check=True)
                 for name, values in json.loads(out.read_text()).items():
                     samples[size].setdefault(name, []).extend(values)
+    figures = {size: {name: percentiles(values) for name, values in samples[size].items()} for size in sizes}
     for size in sizes:
-        for name, values in samples[size].items():
-            p50, p95 = percentiles(values)
-            print(f"bench {name} {size} p50_ms={p50:.1f} p95_ms={p95:.1f}", flush=True)
+        ref50, ref95 = figures[size]["reference_page"]
+        for name, (p50, p95) in figures[size].items():
+            print(
+                f"bench {name} {size} p50_ms={p50:.1f} p95_ms={p95:.1f}"
+                f" p50_ratio={p50 / ref50:.2f} p95_ratio={p95 / ref95:.2f}",
+                flush=True,
+            )
+    for line in targets(figures):
+        print(line, flush=True)
+
+
+def targets(figures):
+    """The project's performance targets, as lines: each figure, its limit, ok or MISSED."""
+    lines = []
+
+    def check(label, value, limit):
+        lines.append(f"target {label} = {value:.2f} (≤ {limit}) {'ok' if value <= limit else 'MISSED'}")
+
+    if 10000 in figures:
+        ten = figures[10000]
+        check("fiche_page 10000 p50/reference", ten["fiche_page"][0] / ten["reference_page"][0], 2.5)
+        check(
+            "text_search_commune_facets_uncached 10000 p95/reference",
+            ten["text_search_commune_facets_uncached"][1] / ten["reference_page"][1],
+            12,
+        )
+        if 100000 in figures:
+            for name, (p50, p95) in figures[100000].items():
+                check(f"{name} p50 100000/10000", p50 / ten[name][0], 2)
+                check(f"{name} p95 100000/10000", p95 / ten[name][1], 2)
+    return lines
 
 
 def percentiles(samples):
@@ -125,6 +160,23 @@ def percentiles(samples):
 
 
 # --- One size, in its own process (its own database) -------------------------------------
+
+
+def reference_page():
+    """The page every figure is compared with: a simple page (home.StandardPage) holding one
+    paragraph, under the home page, created the first time."""
+    from home.models import HomePage, StandardPage
+
+    page = StandardPage.objects.filter(slug="page-de-reference").first()
+    if page is None:
+        page = StandardPage(
+            title="Page de référence",
+            slug="page-de-reference",
+            body="<p>Une page simple d’un paragraphe, mesurée pour comparer les autres pages.</p>",
+        )
+        HomePage.objects.get().add_child(instance=page)
+        page.save_revision().publish()
+    return page
 
 
 def measure(client, urls, rounds, first):
@@ -188,6 +240,7 @@ def run_size(size, rounds, number):
     public = Public.objects.filter(fiches__isnull=False).order_by("pk").first()
     communes = list(Commune.objects.of_departement().order_by("-population_municipale")[:5])
     pages = {
+        "reference_page": [reference_page().url],
         "fiche_page": [f.url for f in fiches],
         "theme_listing": [category.get_absolute_url(), thematique.get_absolute_url()],
         "text_search": [
