@@ -13,7 +13,7 @@ from territories.geo import normalize_name
 from territories.maps import map_data
 from territories.models import Commune, CommuneAlias, StructurePage, TerritoirePage
 
-from .browse import Browse
+from .browse import Browse, group_by_category
 from .commune_choice import clean_text, remember
 from .models import FicheKeyword, FichePage, Public, Theme, UsefulLink, UsefulLinkCategory
 from .suggest import close_terms
@@ -131,6 +131,7 @@ def commune_detail(request, insee):
         aliases=commune.aliases.order_by("name"),
     )
     context["map_data"] = map_data(nearest, request, commune)
+    context["groups"] = group_by_category(context["page_obj"].results)
     return render(request, "fiches/commune_detail.html", context)
 
 
