@@ -11,6 +11,7 @@ class FichesConfig(AppConfig):
         from django.urls import register_converter
 
         from . import signal_handlers  # noqa: F401
+        from .orientation import signal_handlers as orientation_handlers  # noqa: F401
         from .params import IdConverter, TextConverter
 
         # <id:pk> and <text:slug> in the URL patterns (fiches.params)

@@ -775,3 +775,7 @@ class UsefulLink(index.Indexed, models.Model):
 
     def __str__(self):
         return self.title
+
+
+# Orientation's models live in their own module (fiches/orientation/), registered with the app here.
+from .orientation.models import Orientation  # noqa: E402, F401

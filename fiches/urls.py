@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import handout_views, opendata_views, views
+from .orientation import views as orientation_views
 
 app_name = "fiches"
 
@@ -27,4 +28,13 @@ urlpatterns = [
     path("donnees/", opendata_views.opendata_index, name="opendata"),
     path("donnees/<slug:kind>.json", opendata_views.export_json, name="opendata_json"),
     path("donnees/<slug:kind>.csv", opendata_views.export_csv, name="opendata_csv"),
+    path("orienter/fiche/<id:fiche_id>/", orientation_views.orient_from_fiche, name="orient_from_fiche"),
+    path(
+        "orienter/lieu/<id:structure_id>/", orientation_views.orient_to_structure, name="orient_to_structure"
+    ),
+    path("orientations/", orientation_views.my_orientations, name="my_orientations"),
+    path(
+        "orientations/reponse/<text:signed>/", orientation_views.orientation_answer, name="orientation_answer"
+    ),
+    path("envoyer/fiche/<id:fiche_id>/", orientation_views.send_to_person, name="send_to_person"),
 ]

@@ -8,6 +8,7 @@ from wagtail.snippets.models import register_snippet
 from territories.models import StructurePage
 
 from .models import FichePage
+from .orientation.admin_views import received_view, sees_every_orientation
 from .viewsets import TaxonomyViewSetGroup
 
 register_snippet(TaxonomyViewSetGroup)
@@ -42,3 +43,25 @@ def name_the_fiches_a_structure_serves(request, page):
                 )
                 % {"count": len(fiches), "titles": ", ".join(f"« {f.title} »" for f in fiches)},
             )
+
+
+@hooks.register("register_admin_urls")
+def register_orientation_urls():
+    from django.urls import path
+
+    return [path("reperes/orientations/", received_view, name="fiches_orientations_received")]
+
+
+@hooks.register("register_admin_menu_item")
+def orientations_menu_item():
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    class ReceivedMenuItem(MenuItem):
+        def is_shown(self, request):
+            user = request.user
+            return sees_every_orientation(user) or StructurePage.objects.filter(owners=user).exists()
+
+    return ReceivedMenuItem(
+        _("Orientations reçues"), reverse("fiches_orientations_received"), icon_name="mail", order=158
+    )

@@ -47,6 +47,8 @@ def daily_jobs():
     jobs += [
         ("send_reminders", "send_reminders", []),
         ("erase_reporter_data", "erase_reporter_data", []),
+        ("remind_orientations", "remind_orientations", []),
+        ("anonymise_orientations", "anonymise_orientations", []),
         ("purge_mail_log", "purge_mail_log", ["30", "--result", "all"]),
         ("retry_deferred", "retry_deferred", []),
         ("send_mail", "send_mail", []),

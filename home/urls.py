@@ -1,9 +1,19 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import TemplateView
 
 app_name = "home"
 
 urlpatterns = [
+    path(
+        "donnees-personnelles/",
+        TemplateView.as_view(
+            template_name="home/privacy.html",
+            extra_context={"orientation_days": settings.FICHES_ORIENTATION_DATA_DAYS},
+        ),
+        name="privacy",
+    ),
     path(
         "connexion/",
         auth_views.LoginView.as_view(template_name="home/login.html", redirect_authenticated_user=True),

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import PageLogEntry, Revision
 
-from fiches.models import FicheCoveredCommune, FichePage, Theme
+from fiches.models import FicheCoveredCommune, FichePage, Orientation, Theme
+from fiches.orientation.models import OrientationStatus
 from territories import coverage
 from territories.models import Commune, StructureKind, StructurePage, TerritoirePage, add_months
 
@@ -53,6 +54,7 @@ class Indicators:
             self.consultations_by_month(),
             self.top_fiches(),
             self.reports(),
+            *self.orientations(),
             self.freshness(),
             self.coverage_table(),
         ]
@@ -216,6 +218,54 @@ class Indicators:
             [_("Indicateur"), _("Valeur"), _("Période")],
             rows,
         )
+
+    # -- Orientations: counts only, never a person's data ----------------------------------
+
+    def orientations(self):
+        sent = Orientation.objects.filter(
+            created_at__gte=self._aware(self.start), created_at__lte=self._aware(self.on, end=True)
+        ).only("structure_title", "fiche_title", "created_at", "answered_at", "status")
+        groups = {"structure": {}, "fiche": {}, "month": {}}
+        for o in sent:
+            for key, label in (
+                ("structure", o.structure_title),
+                ("fiche", o.fiche_title or _("(depuis la page du lieu)")),
+                ("month", timezone.localtime(o.created_at).strftime("%m/%Y")),
+            ):
+                groups[key].setdefault(label, []).append(o)
+        columns = [
+            _("Orientations"),
+            _("Avec réponse"),
+            _("Part avec réponse"),
+            _("Prises en charge"),
+            _("Part prise en charge"),
+            _("Délai médian de réponse (jours)"),
+        ]
+
+        def figures(items):
+            answered = [o for o in items if o.answered_at is not None]
+            taken = [o for o in answered if o.status == OrientationStatus.TAKEN_IN]
+            delays = [o.days_to_answer() for o in answered]
+            return [
+                len(items),
+                len(answered),
+                f"{100 * len(answered) / len(items):.0f} %",
+                len(taken),
+                f"{100 * len(taken) / len(items):.0f} %",
+                f"{statistics.median(delays):.1f}" if delays else "—",
+            ]
+
+        def table(key, slug, title, heading, order):
+            rows = [(label, *figures(items)) for label, items in sorted(groups[key].items(), key=order)]
+            return Table(slug, title, self.flow, [heading, *columns], rows)
+
+        by_count = lambda item: (-len(item[1]), item[0])  # noqa: E731
+        by_month = lambda item: item[0][3:] + item[0][:2]  # noqa: E731 — "MM/YYYY" in time order
+        return [
+            table("structure", "orientations-lieux", _("Orientations par lieu"), _("Lieu"), by_count),
+            table("fiche", "orientations-fiches", _("Orientations par fiche"), _("Fiche"), by_count),
+            table("month", "orientations-mois", _("Orientations par mois"), _("Mois"), by_month),
+        ]
 
     # -- Freshness and coverage --------------------------------------------------------
 

@@ -615,6 +615,14 @@ class StructurePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
         blank=True,
         help_text=_("Conseils d’orientation. Visible des professionnels connectés."),
     )
+    orientation_email = models.EmailField(
+        _("courriel pour les orientations (professionnels)"),
+        blank=True,
+        help_text=_(
+            "Où les professionnels du réseau adressent les personnes qu’ils orientent vers ce lieu. "
+            "Vide : le courriel de la structure."
+        ),
+    )
     is_demo = models.BooleanField(_("contenu de démonstration"), default=False)
     needs_verification = models.BooleanField(
         _("à vérifier"),
@@ -680,7 +688,7 @@ class StructurePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
             heading=_("Vérification"),
         ),
     ]
-    pro_panels = [FieldPanel("pro_contacts"), FieldPanel("pro_notes")]
+    pro_panels = [FieldPanel("pro_contacts"), FieldPanel("pro_notes"), FieldPanel("orientation_email")]
     settings_panels = Page.settings_panels + [
         FieldPanel("owners", permission="territories.assign_owners"),
         FieldPanel("needs_verification"),
@@ -784,6 +792,12 @@ class StructurePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
     def user_can_see_pro(user):
         return user.is_authenticated and user.is_active and user.has_perm(PRO_PERMISSION)
 
+    @property
+    def orientation_contact(self):
+        """Where orientations towards this place go: its orientation e-mail, else its e-mail;
+        empty when it has neither (no orientation can be sent to it)."""
+        return self.orientation_email or self.email
+
     def handout_url(self):
         """The printable sheet, when the site provides one (TERRITORIES_STRUCTURE_HANDOUT_URL)."""
         return url_from_setting("TERRITORIES_STRUCTURE_HANDOUT_URL", self.pk)
@@ -794,6 +808,8 @@ class StructurePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
         context["status"] = self.opening_status()
         context["handout_url"] = self.handout_url()
         context["report_url"] = url_from_setting("REPERES_REPORT_URL_NAME", self.pk)
+        if context["show_pro"]:
+            context["orientation_url"] = url_from_setting("TERRITORIES_STRUCTURE_ORIENTATION_URL", self.pk)
         context["json_ld"] = jsonld.to_script(
             {"@context": "https://schema.org", **jsonld.place(self, request)}
         )

@@ -266,7 +266,15 @@ def test_run_daily_runs_every_daily_job_in_order():
     output = run_daily()
 
     names = [line.split(" :")[0] for line in output.splitlines() if line.endswith(" :")]
-    assert names == ["send_reminders", "erase_reporter_data", "purge_mail_log", "retry_deferred", "send_mail"]
+    assert names == [
+        "send_reminders",
+        "erase_reporter_data",
+        "remind_orientations",
+        "anonymise_orientations",
+        "purge_mail_log",
+        "retry_deferred",
+        "send_mail",
+    ]
     report.refresh_from_db()
     assert report.reporter_email == "" and report.reporter_name == ""
 

@@ -260,6 +260,23 @@ FICHES_SELECTION_MAX = 20
 TERRITORIES_STRUCTURE_HANDOUT_URL = "fiches:structure_pdf"
 # A territory page links to the listing of the fiches that apply there (by slug).
 TERRITORIES_TERRITORY_FICHES_URL = "fiches:territory"
+# A structure page offers "Orienter une personne" to professionals through this URL name.
+TERRITORIES_STRUCTURE_ORIENTATION_URL = "fiches:orient_to_structure"
+
+# --- Orientation (fiches/orientation/) ------------------------------------------------------
+# The receiving structure's link (signed, one orientation of one structure) works this long.
+FICHES_ORIENTATION_LINK_DAYS = 30
+# A reminder goes to a structure that has not answered after this many days (run_daily).
+FICHES_ORIENTATION_REMINDER_DAYS = 5
+# The person's data is erased this many days after the orientation is closed (run_daily).
+FICHES_ORIENTATION_DATA_DAYS = 90
+# Who reads every orientation's content besides its sender and its structure (a group name).
+FICHES_ORIENTATION_ADMIN_GROUP = "Administrateurs"
+# "Envoyer à la personne": at most this many messages per professional per day.
+FICHES_SEND_TO_PERSON_DAILY_LIMIT = 20
+# SMS go through this backend (fiches.orientation.sms): the console in development and tests; a
+# provider's backend (a class with send_messages(messages)) in production.
+FICHES_SMS_BACKEND = "fiches.orientation.sms.ConsoleBackend"
 
 # --- Error reports ("Signaler une erreur") -------------------------------------------------
 # Fiches and structures link to the report form by URL name, never by import.
