@@ -65,8 +65,8 @@ def server_errors():
     logger.removeHandler(handler)
 
 
-@pytest.fixture
-def driver(request):
+def start_browser():
+    """Debian's chromium under Selenium, or a skip (a failure with WITH_BROWSER=1) when absent."""
     missing = _browser_missing()
     if missing:
         message = f"Chromium ou chromedriver absent ({missing}) : apt-get install -y chromium chromium-driver"
@@ -95,6 +95,12 @@ def driver(request):
     browser = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     browser.implicitly_wait(0)
     browser.set_page_load_timeout(30)
+    return browser
+
+
+@pytest.fixture
+def driver(request):
+    browser = start_browser()
     yield browser
     browser.quit()
 
