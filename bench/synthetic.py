@@ -20,7 +20,7 @@ from taggit.models import Tag
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
-from fiches import search_table
+from fiches import search_rows
 from fiches.models import (
     CoverageKind,
     FicheCoveredCommune,
@@ -147,7 +147,7 @@ def build(size, out=print):
         if have < size:
             _fiches(rng, communes, structures, have, size, out)
     if connection.vendor == "postgresql":
-        out(f"table de recherche : {search_table.rebuild()} fiches")  # bulk inserts send no signal
+        out(f"table de recherche : {search_rows.rebuild()} fiches")  # bulk inserts send no signal
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh statistics after bulk inserts, as autovacuum would
 

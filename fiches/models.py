@@ -45,7 +45,7 @@ from territories.models import (  # noqa: F401 (add_months and ReviewInterval re
 from territories.ownership import OwnedPage
 from territories.restrictions import ViewRestrictionShortcut
 
-from . import result_cache, search_table
+from . import coverage, result_cache, search_rows
 from .blocks import FicheBodyBlock
 from .commune_choice import chosen_commune
 from .result_cache import forget_results
@@ -211,11 +211,7 @@ MOBILISATION_MODES = [
 MOBILISERS = [("usagers", _("Les personnes elles-mêmes")), ("professionnels", _("Les professionnels"))]
 
 
-class CoverageKind(models.TextChoices):
-    DEPARTEMENT = "departement", _("Tout le département")
-    TERRITORIES = "territories", _("Territoires d’action sociale")
-    EPCI = "epci", _("EPCI")
-    COMMUNES = "communes", _("Communes")
+CoverageKind = coverage.CoverageKind
 
 
 class FicheQuerySet(VisiblePageQuerySet):
@@ -227,15 +223,8 @@ class FicheQuerySet(VisiblePageQuerySet):
         return self.filter(due_for_review_q(on or timezone.localdate()))
 
     def covering(self, commune):
-        """Fiches whose area includes `commune` (département-wide ones always do)."""
-        # One `pk__in` subquery, the union of two indexed lookups: usable as a filter on
-        # search results, and read through indexes rather than by scanning every fiche.
-        return self.filter(
-            pk__in=FichePage.objects.filter(coverage_kind=CoverageKind.DEPARTEMENT)
-            .order_by()  # no tree ordering: it would join and sort every page
-            .values("pk")
-            .union(FicheCoveredCommune.objects.filter(commune=commune).values("fiche_id"))
-        )
+        """Fiches whose area includes `commune` (fiches.coverage)."""
+        return self.filter(coverage.covering_q(commune))
 
     def with_theme(self, theme):
         """Fiches tagged with the theme or, for a category, with any of its thématiques."""
@@ -254,12 +243,8 @@ class FicheQuerySet(VisiblePageQuerySet):
         return self.filter(pk__in=FicheKeyword.objects.filter(tag=tag).values("content_object_id"))
 
     def in_territory(self, communes):
-        """Fiches that apply somewhere in `communes` (a territory's, an EPCI's): the
-        département-wide ones and those covering at least one of these communes."""
-        return self.filter(
-            Q(coverage_kind=CoverageKind.DEPARTEMENT)
-            | Q(pk__in=FicheCoveredCommune.objects.filter(commune__in=communes).values("fiche_id"))
-        )
+        """Fiches that apply somewhere in `communes` (a territory's, an EPCI's: fiches.coverage)."""
+        return self.filter(coverage.in_communes_q(communes))
 
     def with_places(self, structures):
         """Fiches with at least one place among `structures` (a StructurePage queryset)."""
@@ -269,7 +254,7 @@ class FicheQuerySet(VisiblePageQuerySet):
         """Fiches of a precise area before the département-wide ones, then by title."""
         return self.annotate(
             is_departement_wide=models.Case(
-                models.When(coverage_kind=CoverageKind.DEPARTEMENT, then=models.Value(1)),
+                models.When(coverage.DEPARTEMENT_WIDE, then=models.Value(1)),
                 default=models.Value(0),
                 output_field=models.IntegerField(),
             )
@@ -460,40 +445,24 @@ class FichePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
         else:
             # Here, not in a post_save handler: the themes, publics, keywords and places of a
             # ClusterableModel are written after post_save is sent.
-            search_table.refresh_now_and_after_commit([self.pk])
+            search_rows.refresh_now_and_after_commit([self.pk])
         return result
 
     # -- Coverage ------------------------------------------------------------------------
 
-    def compute_covered_commune_ids(self):
-        kind = self.coverage_kind
-        if kind == CoverageKind.DEPARTEMENT:
-            return set()  # matched by `coverage_kind`, not stored commune by commune
-        if kind == CoverageKind.TERRITORIES:
-            ids = set()
-            for territory in self.coverage_territories.all():
-                ids |= set(territory.specific.covered_communes().values_list("pk", flat=True))
-            return ids
-        if kind == CoverageKind.EPCI:
-            # The EPCI's communes of the département, as for a territory (an EPCI may straddle two).
-            communes = Commune.objects.of_departement().filter(epci__in=self.coverage_epcis.all())
-            return set(communes.values_list("pk", flat=True))
-        return set(self.coverage_communes.values_list("pk", flat=True))
-
     def refresh_covered_communes(self):
-        ids = self.compute_covered_commune_ids()
+        """Write down the communes the fiche covers (fiches.coverage)."""
+        ids = coverage.commune_ids(self)
         FicheCoveredCommune.objects.filter(fiche=self).exclude(commune_id__in=ids).delete()
         existing = set(FicheCoveredCommune.objects.filter(fiche=self).values_list("commune_id", flat=True))
         FicheCoveredCommune.objects.bulk_create(
             [FicheCoveredCommune(fiche=self, commune_id=i) for i in ids - existing]
         )
-        search_table.refresh_now_and_after_commit([self.pk])
+        search_rows.refresh_now_and_after_commit([self.pk])
         forget_results()  # bulk writes send no signal
 
     def covers(self, commune):
-        if self.coverage_kind == CoverageKind.DEPARTEMENT:
-            return commune.departement_code == settings.REPERES_DEPARTEMENT["code"]
-        return FicheCoveredCommune.objects.filter(fiche=self, commune=commune).exists()
+        return coverage.covers(self, commune)
 
     def coverage_label(self):
         kind = CoverageKind(self.coverage_kind)

@@ -1,5 +1,5 @@
 """Keep the derived coverage of fiches right when a territory's composition changes, the search
-table (fiches.search_table) right when what it copies changes, and the cached results of
+rows (fiches.search_rows) right when what it copies changes, and the cached results of
 searches and listings (fiches.result_cache) from outliving a change."""
 
 from django.db import transaction
@@ -13,7 +13,7 @@ from territories.caching import now_and_after_commit
 from territories.models import DepartementPage, StructurePage, TerritoirePage
 from territories.restrictions import any_view_restriction
 
-from . import handouts, search_table
+from . import handouts, search_rows
 from .models import CoverageKind, FicheKeyword, FichePage, FichePlace, Public, Theme
 from .result_cache import forget_results
 
@@ -50,7 +50,7 @@ def refresh_territories_of_departement(sender, instance, **kwargs):
     def refresh():
         _refresh_fiches_covering(territory_ids)
         for territory_id in territory_ids:
-            search_table.refresh_territory(territory_id)
+            search_rows.refresh_territory(territory_id)
 
     if territory_ids:
         transaction.on_commit(refresh)
@@ -110,20 +110,25 @@ def _fiches_of(instance):
 @receiver(post_save)
 @receiver(page_published)  # after the page's child rows (a structure's opening hours) are written
 def refresh_search_rows(sender, instance, raw=False, **kwargs):
-    if not raw and search_table.enabled() and not isinstance(instance, FichePage):
-        search_table.refresh_now_and_after_commit(_fiches_of(instance))
+    if not raw and search_rows.enabled() and not isinstance(instance, FichePage):
+        search_rows.refresh_now_and_after_commit(_fiches_of(instance))
 
 
 @receiver(pre_delete)
 def note_search_rows(sender, instance, **kwargs):
     # The links go with the deleted object: which fiches had it is read before.
-    if search_table.enabled() and not isinstance(instance, FichePage):
+    if search_rows.enabled() and not isinstance(instance, FichePage):
         instance._search_rows_to_refresh = list(_fiches_of(instance))
 
 
 @receiver(post_delete)
 def refresh_search_rows_after_delete(sender, instance, **kwargs):
-    search_table.refresh_now_and_after_commit(getattr(instance, "_search_rows_to_refresh", []))
+    search_rows.refresh_now_and_after_commit(getattr(instance, "_search_rows_to_refresh", []))
+
+
+@receiver(post_delete, sender=FichePage)
+def forget_search_row(sender, instance, **kwargs):
+    search_rows.refresh([instance.pk])  # a fiche no longer there: its row goes
 
 
 @receiver(page_published, sender=TerritoirePage)
@@ -131,8 +136,8 @@ def refresh_search_rows_after_delete(sender, instance, **kwargs):
 @receiver(post_delete, sender=TerritoirePage)
 def refresh_search_rows_of_territory(sender, instance, **kwargs):
     # Its communes are written with the published page: read now and again after the commit.
-    if search_table.enabled():
-        now_and_after_commit(lambda: search_table.refresh_territory(instance.pk))
+    if search_rows.enabled():
+        now_and_after_commit(lambda: search_rows.refresh_territory(instance.pk))
 
 
 # --- View restrictions ------------------------------------------------------------------------
@@ -146,18 +151,18 @@ def refresh_search_rows_of_territory(sender, instance, **kwargs):
 def follow_view_restriction(sender, instance, **kwargs):
     forget_results()
     handouts.GENERATION.bump_now_and_after_commit()
-    if search_table.enabled():
+    if search_rows.enabled():
         page_id = instance.page_id
-        now_and_after_commit(lambda: search_table.refresh_subtree(page_id))
+        now_and_after_commit(lambda: search_rows.refresh_subtree(page_id))
 
 
 @receiver(post_page_move)
 def refresh_search_rows_of_moved_pages(sender, instance, **kwargs):
     if any_view_restriction():
         handouts.GENERATION.bump_now_and_after_commit()
-        if search_table.enabled():
+        if search_rows.enabled():
             page_id = instance.pk
-            now_and_after_commit(lambda: search_table.refresh_subtree(page_id))
+            now_and_after_commit(lambda: search_rows.refresh_subtree(page_id))
 
 
 @receiver(pre_delete, sender=StructurePage)

@@ -16,7 +16,8 @@ from django.conf import settings
 
 from territories.models import StructurePage
 
-from ..models import CoverageKind, FichePage
+from ..coverage import CoverageKind
+from ..models import FichePage
 from .schema import RESEAUX, osm_opening_hours, source_name, structure_slots, validate
 
 logger = logging.getLogger(__name__)

@@ -46,7 +46,8 @@ from territories.models import (
     StructurePage,
 )
 
-from ..models import CoverageKind, FicheIndexPage, FichePage, FichePlace, Public, Theme
+from ..coverage import CoverageKind, epci_communes
+from ..models import FicheIndexPage, FichePage, FichePlace, Public, Theme
 from . import export
 from .schema import KIND_FROM_RESEAU, check, clean, parse_osm_opening_hours, source_name
 
@@ -301,7 +302,7 @@ def coverage(codes):
         )
     if epcis and not communes:
         return CoverageKind.EPCI, epcis, []
-    communes += list(Commune.objects.of_departement().filter(epci__in=epcis))
+    communes += list(epci_communes(epcis))
     return CoverageKind.COMMUNES, [], communes
 
 

@@ -1,24 +1,11 @@
-"""The narrow search table of fiches.search_table, on PostgreSQL, filled from the live fiches.
-Other databases skip this migration."""
+"""Was: The narrow search table of fiches.search_table, on PostgreSQL, filled from the live fiches.
+Other databases skip this migration.
+
+Empty since 0020_search_rows: the search rows became a model (fiches.search_rows.SearchRow)
+with generated migrations, and 0020 drops the tables these migrations made by hand-written SQL
+on databases that ran them."""
 
 from django.db import migrations
-
-
-def forwards(apps, schema_editor):
-    from fiches import search_table
-
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in search_table.CREATE:
-            schema_editor.execute(statement)
-        search_table.rebuild(schema_editor.connection)
-
-
-def backwards(apps, schema_editor):
-    from fiches import search_table
-
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in search_table.DROP:
-            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -29,4 +16,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = []

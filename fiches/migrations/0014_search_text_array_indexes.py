@@ -1,28 +1,15 @@
-"""The text table (fiches.search_table.TEXT_TABLE) gets the GIN indexes of its arrays, as the
+"""Was: The text table (fiches.search_table.TEXT_TABLE) gets the GIN indexes of its arrays, as the
 narrow table has: a frequent word with narrow filters then reads only the rows every index
-agrees on. Other databases skip this migration."""
+agrees on. Other databases skip this migration.
+
+Empty since 0020_search_rows: the search rows became a model (fiches.search_rows.SearchRow)
+with generated migrations, and 0020 drops the tables these migrations made by hand-written SQL
+on databases that ran them."""
 
 from django.db import migrations
-
-
-def forwards(apps, schema_editor):
-    from fiches import search_table
-
-    if schema_editor.connection.vendor == "postgresql":
-        for statement in search_table.TEXT_ARRAY_INDEXES:
-            schema_editor.execute(statement)
-
-
-def backwards(apps, schema_editor):
-    from fiches import search_table
-
-    if schema_editor.connection.vendor == "postgresql":
-        for column in search_table.ARRAYS:
-            name, _create = search_table.array_index(search_table.TEXT_TABLE, column)
-            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
     dependencies = [("fiches", "0013_search_table_facets")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = []

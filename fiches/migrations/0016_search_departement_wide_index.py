@@ -1,25 +1,15 @@
-"""The search table (fiches.search_table.TABLE) gets an index of its département-wide fiches in
+"""Was: The search table (fiches.search_table.TABLE) gets an index of its département-wide fiches in
 title order: a commune's listing counts them and takes the first of them there. Other databases
-skip this migration."""
+skip this migration.
+
+Empty since 0020_search_rows: the search rows became a model (fiches.search_rows.SearchRow)
+with generated migrations, and 0020 drops the tables these migrations made by hand-written SQL
+on databases that ran them."""
 
 from django.db import migrations
-
-
-def forwards(apps, schema_editor):
-    from fiches import search_table
-
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(search_table.DEPARTEMENT_WIDE_INDEX)
-
-
-def backwards(apps, schema_editor):
-    from fiches import search_table
-
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {search_table.DEPARTEMENT_WIDE_INDEX_NAME}")
 
 
 class Migration(migrations.Migration):
     dependencies = [("fiches", "0015_search_text_document_first")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = []

@@ -477,9 +477,27 @@ def test_listings_and_search_cost_the_same_number_of_queries_for_5_or_20_fiches(
     assert max(after.values()) <= 45, after
 
 
-def test_each_kind_of_structure_has_its_own_code_in_the_search_table():
-    from fiches.search_table import FACET_BITS, kind_code
-    from territories.models import StructureKind
+def test_each_declared_facet_is_a_parameter_and_a_panel(client, world, faceted, monkeypatch):
+    """A facet is one declaration (fiches.facets): read from the query string, counted and shown
+    in the panel, on either database."""
+    from fiches.browse import FicheFilter
+    from fiches.facets import FACETS
+    from fiches.models import FichePage
 
-    codes = [kind_code(kind) for kind in StructureKind.values]
-    assert len(set(codes)) == len(codes) and all(0 <= c < 1 << FACET_BITS for c in codes)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: TUESDAY_10H)
+    soins = FichePage.objects.get(title="Aide aux soins")
+    soins.keywords.set(["dentiste"])
+    soins.save_revision().publish()
+    assert list(FicheFilter.base_filters) == [f.name for f in FACETS]
+    response = search(client, q="aide")
+    assert [f["name"] for f in response.context["facets"]] == [
+        "theme",
+        "public",
+        "type",
+        "ouvert",
+        "sans_rdv",
+        "mot_cle",
+    ]  # no territory yet
+    builders.territory(world["departement"], "Autunois", communes=[world["autun"]])
+    response = search(client, q="aide")
+    assert facet(response, "territoire") == {"Autunois": 3}  # département-wide fiches count in it

@@ -1,5 +1,6 @@
-"""The search table of PostgreSQL (fiches/search_table.py): each row follows its fiche through
-every kind of change, and searching it finds exactly what searching the source tables finds."""
+"""The search rows of PostgreSQL (fiches/search_rows.py, a table): each row follows its fiche
+through every kind of change, and searching the table (fiches.search.TableSearch) finds exactly
+what searching rows built in memory finds (MemorySearch, SQLite's)."""
 
 from datetime import datetime
 from io import StringIO
@@ -12,7 +13,8 @@ from django.db import connection
 from taggit.models import Tag
 from wagtail.models import Page
 
-from fiches import search_table
+from fiches import coverage, search, search_rows
+from fiches.facets import FACETS, VALUE_FACETS
 from fiches.models import CoverageKind, Public, Theme
 from tests import builders
 
@@ -27,56 +29,23 @@ pytestmark = [
 TUESDAY_10H = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
-ARRAYS = search_table.ARRAYS
-
-
-def table_rows(table):
-    with connection.cursor() as cursor:
-        columns = (
-            "fiche_id, title, departement_wide, themes, publics, keywords, communes, territories, places"
-        )
-        columns += ", kinds, walk_in, facets"
-        cursor.execute(f"SELECT {columns} FROM {table} ORDER BY fiche_id")  # noqa: S608 — module constants
-        return {
-            r[0]: {
-                "title": r[1],
-                "departement_wide": r[2],
-                **{k: sorted(v) for k, v in zip(ARRAYS, r[3:10], strict=True)},
-                "walk_in": r[10],
-                "facets": sorted(r[11]),
-            }
-            for r in cursor.fetchall()
-        }
-
-
-def encoded_facets(row):
-    """The facets column as it should be: every theme category, public, territory and kind of
-    the row."""
-    categories = set(Theme.objects.filter(parent=None).values_list("pk", flat=True))
-    codes = [
-        (n << search_table.FACET_BITS) + value
-        for n, values in enumerate(
-            (
-                [theme for theme in row["themes"] if theme in categories],
-                row["publics"],
-                row["territories"],
-                [search_table.kind_code(k) for k in row["kinds"]],
-            )
-        )
-        for value in values
-    ]
-    return sorted(codes)
-
-
 def rows():
-    """The rows of the search table, once checked that the text table holds the same and that
-    each row's facets column says what its other columns say."""
-    narrow = table_rows(search_table.TABLE)
-    assert table_rows(search_table.TEXT_TABLE) == narrow
-    for row in narrow.values():
-        assert row.pop("facets") == encoded_facets(row)
-        del row["walk_in"]
-    return narrow
+    """The search rows, each with its facet values by facet (ids as integers)."""
+    found = {}
+    for row in search_rows.SearchRow.objects.order_by("fiche_id"):
+        by_facet = {f.attribute: [] for f in VALUE_FACETS}
+        for value in row.facets:
+            name, key = value.split(":", 1)
+            facet = next(f for f in VALUE_FACETS if f.name == name)
+            by_facet[facet.attribute].append(key if facet.attribute == "kinds" else int(key))
+        found[row.fiche_id] = {
+            "title": row.title,
+            "departement_wide": row.departement_wide,
+            "communes": sorted(row.communes),
+            "places": sorted(row.places),
+            **{k: sorted(v) for k, v in by_facet.items()},
+        }
+    return found
 
 
 @pytest.fixture
@@ -159,15 +128,22 @@ def test_a_published_fiche_has_its_row_with_everything_the_facets_read(network):
 
 
 def test_the_territories_of_the_rows_are_those_of_the_territory_pages(network):
-    """The SQL that lists each territory's communes says what TerritoirePage.covered_communes()
-    says, EPCI (in the territory's département) and added communes alike."""
+    """The rows read each territory's communes from TerritoirePage.covered_communes(), EPCI (in
+    the territory's département) and added communes alike."""
     tas, world = network["tas"], network
     wide = builders.territory(world["departement"], "Grand Chalonnais", epcis=[world["cu"]])
-    pairs = sorted(search_table.territory_communes())
+    pairs = sorted((t, c) for c, ts in coverage.territories_by_commune().items() for t in ts)
     assert pairs == sorted(
         (t.pk, c) for t in (tas, wide) for c in t.covered_communes().values_list("pk", flat=True)
     )
     assert len({t for t, _c in pairs}) == 2
+    fiche = builders.fiche(
+        world["fiche_index"],
+        "Au Creusot",
+        coverage=CoverageKind.COMMUNES,
+        coverage_communes=[world["le_creusot"]],
+    )
+    assert rows()[fiche.pk]["territories"] == [wide.pk]
 
 
 def test_rows_follow_their_territories(network):
@@ -242,8 +218,7 @@ def test_the_rebuild_command_gives_the_rows_kept_up_to_date_one_by_one(network):
     network["care"].parent = network["housing"]
     network["care"].save()
     kept = rows()
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM fiches_search")
+    search_rows.SearchRow.objects.all().delete()
     call_command("rebuild_fiche_search", stdout=StringIO())
     assert rows() == kept and len(kept) == 4
 
@@ -267,8 +242,8 @@ URLS = [
 ]
 
 
-def test_the_table_finds_what_the_source_tables_find(client, network, monkeypatch):
-    """Every facet, filter and order, through the table and through the source tables (as
+def test_the_table_finds_what_the_rows_in_memory_find(client, network, monkeypatch):
+    """Every facet, filter and order, through the table and through rows built in memory (as
     on SQLite): the same fiches, the same counts; text results may be ranked differently."""
     monkeypatch.setattr("django.utils.timezone.now", lambda: TUESDAY_10H)
     codes = {name: network[name].insee_code for name in ("autun", "macon", "le_creusot")}
@@ -281,8 +256,8 @@ def test_the_table_finds_what_the_source_tables_find(client, network, monkeypatc
         return (sorted(found) if "q=" in url else found), response.context["facets"]
 
     through_table = {url: read(url) for url in URLS}
-    cache.clear()  # the facet panels the table gave are kept: the source tables must count theirs
-    monkeypatch.setattr(search_table, "enabled", lambda using=None: False)
+    cache.clear()  # the facet panels the table gave are kept: the rows in memory must count theirs
+    monkeypatch.setattr(search, "engine", search.MemorySearch)
     for url in URLS:
         assert read(url) == through_table[url], url
     assert any(found for found, _facets in through_table.values())
@@ -292,26 +267,27 @@ def test_the_table_finds_what_the_source_tables_find(client, network, monkeypatc
     ]
 
 
-def test_both_tables_index_every_array():
-    """A filter on any array is an index lookup in either table (the text table's are read
-    when a frequent word comes with narrow filters)."""
+def test_the_table_indexes_what_searches_filter_on():
+    """A filter on the text, a facet, a commune or a place is an index lookup."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tablename, indexdef FROM pg_indexes WHERE tablename IN (%s, %s) AND indexdef LIKE '%%gin%%'",
-            [search_table.TABLE, search_table.TEXT_TABLE],
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE '%%gin%%'",
+            [search_rows.SearchRow._meta.db_table],
         )
-        indexed = {
-            (table, definition.rsplit("(", 1)[1].rstrip(")")) for table, definition in cursor.fetchall()
-        }
-    for table in (search_table.TABLE, search_table.TEXT_TABLE):
-        assert {column for t, column in indexed if t == table} >= set(ARRAYS), table
-    assert (search_table.TEXT_TABLE, "document") in indexed
+        indexed = {definition.rsplit("(", 1)[1].rstrip(")") for (definition,) in cursor.fetchall()}
+    assert indexed == {"document", "communes", "places", "facets"}
+
+
+def test_every_facet_is_written_in_the_rows_or_read_from_their_places(network):
+    names = {value.split(":")[0] for row in search_rows.SearchRow.objects.all() for value in row.facets}
+    assert names == {f.name for f in VALUE_FACETS}
+    assert {f.name for f in FACETS} - names == {"ouvert", "sans_rdv"}
 
 
 def test_what_applies_to_a_commune_is_read_in_two_parts_with_the_same_result(db):
     """A commune's listing with no text and no facets reads its own fiches and the
-    département-wide ones apart (`_find_local`): the same count and the same pages, the last page
-    for an offset past the end, with other conditions too, as the one-pass reading."""
+    département-wide ones apart (TableSearch._local): the same count and the same pages, the
+    last page for an offset past the end, with a facet too, as the rows in memory."""
     pages = builders.site()
     autun, macon = builders.commune(builders.AUTUN), builders.commune(builders.MACON)
     logement = Theme.objects.create(name="Logement (démo)", slug="logement-demo")
@@ -327,35 +303,31 @@ def test_what_applies_to_a_commune_is_read_in_two_parts_with_the_same_result(db)
     builders.fiche(index, "Aide au loyer de Mâcon", coverage=CoverageKind.COMMUNES, coverage_communes=[macon])
     for n, title in enumerate(["Accès aux droits", "Chèque énergie", "Mutuelle solidaire", "Zéro sans toit"]):
         builders.fiche(index, title, themes=[logement] if n % 2 else [])
-    search_table.rebuild()
+    search_rows.rebuild()
 
-    def both(conditions, params, offset, limit=3):
-        split = search_table.find(conditions, params, "local", offset=offset, limit=limit, commune=autun.pk)
-        whole = search_table.find(
-            [*conditions, "(departement_wide OR communes @> ARRAY[%(c)s]::int[])"],
-            {**params, "c": autun.pk},
-            "local",
-            offset=offset,
-            limit=limit,
-        )
+    def both(chosen, offset, limit=3):
+        """The table's two-part reading, and the rows in memory, sorted in Python."""
+        criteria = search.Criteria(commune_id=autun.pk, chosen=chosen, order="local")
+        split = search.TableSearch().find(criteria, offset, limit)
+        whole = search.MemorySearch().find(criteria, offset, limit)
         assert (split.total, split.ids) == (whole.total, whole.ids), offset
         return split
 
     titles = dict(Page.objects.values_list("pk", "title"))
-    first = both([], {}, 0)
+    first = both({}, 0)
     assert first.total == 8
     assert [titles[i] for i in first.ids] == [
         "Aide au loyer d’Autun",  # the commune's own fiches first, by title
         "Banque alimentaire d’Autun",
         "Colis solidaires d’Autun",
     ]
-    assert [titles[i] for i in both([], {}, 3).ids] == [
+    assert [titles[i] for i in both({}, 3).ids] == [
         "Vestiaire d’Autun",
         "Accès aux droits",
         "Chèque énergie",
     ]
-    assert [titles[i] for i in both([], {}, 6).ids] == ["Mutuelle solidaire", "Zéro sans toit"]
-    assert both([], {}, 300).ids == both([], {}, 6).ids  # past the end: the last page
-    themed = both(["themes @> ARRAY[%(t)s]::int[]"], {"t": logement.pk}, 0)
+    assert [titles[i] for i in both({}, 6).ids] == ["Mutuelle solidaire", "Zéro sans toit"]
+    assert both({}, 300).ids == both({}, 6).ids  # past the end: the last page
+    themed = both({"theme": logement.pk}, 0)
     assert [titles[i] for i in themed.ids] == ["Aide au loyer d’Autun", "Vestiaire d’Autun", "Chèque énergie"]
-    assert themed.total == 4 and both(["themes @> ARRAY[%(t)s]::int[]"], {"t": logement.pk}, 3).ids
+    assert themed.total == 4 and both({"theme": logement.pk}, 3).ids

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from fiches import search_table
+from fiches import search_rows
 
 
 class Command(BaseCommand):
@@ -12,11 +12,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if not search_table.enabled():
+        if not search_rows.enabled():
             self.stdout.write(
                 _("Base %(vendor)s : pas de table de recherche, rien à faire.")
                 % {"vendor": connection.vendor}
             )
             return
-        count = search_table.rebuild()
+        count = search_rows.rebuild()
         self.stdout.write(_("Table de recherche réécrite : %(n)d fiches en ligne.") % {"n": count})

@@ -1,0 +1,248 @@
+"""One search row per visible fiche (live, under no Wagtail view restriction:
+territories.models.VisiblePageQuerySet) with everything a search, a listing and their facets
+read: what it covers (fiches.coverage), its places, and every facet value it carries
+(fiches.facets) as "name:value" strings in one indexed array.
+
+On PostgreSQL the rows are a table (`SearchRow`, with its text vector) that fiches.search
+queries through the ORM; they are rewritten from the source tables by `refresh(ids)`:
+- when a page is saved, published, unpublished, moved or deleted (fiches.signal_handlers: the
+  fiche itself, or the fiches whose places include a structure that changed);
+- when a theme, a public or a keyword changes (the fiches that carry it);
+- when a territory is published, unpublished or deleted (`refresh_territory`);
+- when a view restriction is added, changed or removed, or a page moved (`refresh_subtree`);
+- by `manage.py rebuild_fiche_search` (all of them, e.g. after a bulk import with signals off).
+
+`refresh(ids)` takes any number of fiches at once (a bulk import calls it once with all of
+them). On SQLite the same rows are built in memory, unsaved, by `build(ids)`, and searched
+there (fiches.search): the table and its migration exist on PostgreSQL only.
+"""
+
+from collections import defaultdict
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connection, models
+from django.db.models import F, Func, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Cast, Coalesce
+from wagtail.models import Page
+from wagtail.search.models import IndexEntry
+
+from territories.caching import now_and_after_commit
+
+from . import coverage, search_sql
+
+# A refresh reads and writes this many fiches at a time.
+BATCH = 2000
+
+
+class SearchRow(models.Model):
+    """A visible fiche as search reads it (PostgreSQL only)."""
+
+    # No database constraint and nothing done by Django on delete: a fiche's row goes with it
+    # through fiches.signal_handlers; the table does not exist on SQLite.
+    fiche = models.OneToOneField(
+        "fiches.FichePage",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # Its text (Wagtail's index vectors, the title in weight A), first in the row: a search
+    # tests it in every row and most rows it then leaves.
+    document = SearchVectorField(null=True)
+    title = models.TextField()
+    departement_wide = models.BooleanField()
+    communes = ArrayField(models.IntegerField())  # covered commune by commune (fiches.coverage)
+    places = ArrayField(models.IntegerField())  # its visible places
+    walk_in = models.BooleanField()  # one of them has walk-in hours
+    facets = ArrayField(models.TextField())  # "theme:12", "type:mds"… (fiches.facets)
+
+    class Meta:
+        required_db_vendor = "postgresql"
+        indexes = [
+            GinIndex(fields=["document"], name="fiches_searchrow_document"),
+            GinIndex(fields=["communes"], name="fiches_searchrow_communes"),
+            GinIndex(fields=["places"], name="fiches_searchrow_places"),
+            GinIndex(fields=["facets"], name="fiches_searchrow_facets"),
+            models.Index(fields=["title", "fiche"], name="fiches_searchrow_title"),
+            # The département-wide fiches in title order: a commune's listing takes the first
+            # of them from here (fiches.search), not from the whole table.
+            models.Index(
+                fields=["title", "fiche"],
+                name="fiches_searchrow_departement",
+                condition=Q(departement_wide=True),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+def enabled(using=None):
+    """Whether the rows are a table (PostgreSQL)."""
+    return (using or connection).vendor == "postgresql"
+
+
+def build(fiche_ids=None, territories_of=None):
+    """The rows of the visible fiches among `fiche_ids` (all of them: None), unsaved, without
+    their text, in a fixed number of queries (`territories_of`: coverage.territories_by_commune(),
+    when already read)."""
+    from territories.models import StructurePage
+
+    from . import facets
+    from .models import FicheCoveredCommune, FicheKeyword, FichePage, FichePlace
+
+    fiches = FichePage.objects.visible()
+    if fiche_ids is not None:
+        fiches = fiches.filter(pk__in=fiche_ids)
+    fiches = list(fiches.order_by().values_list("pk", "title", "coverage_kind"))
+    ids = [pk for pk, _title, _kind in fiches]
+
+    def grouped(rows):
+        found = defaultdict(list)
+        for fiche_id, *values in rows:
+            found[fiche_id].append(values[0] if len(values) == 1 else values)
+        return found
+
+    def of(queryset, fiche_field, *fields):
+        if fiche_ids is not None:
+            queryset = queryset.filter(**{f"{fiche_field}__in": ids})
+        return grouped(queryset.values_list(fiche_field, *fields))
+
+    themes = of(FichePage.themes.through.objects, "fichepage_id", "theme_id", "theme__parent_id")
+    publics = of(FichePage.publics.through.objects, "fichepage_id", "public_id")
+    keywords = of(FicheKeyword.objects, "content_object_id", "tag_id")
+    communes = of(FicheCoveredCommune.objects, "fiche_id", "commune_id")
+    visible = StructurePage.objects.visible()
+    places = of(
+        FichePlace.objects.filter(structure__in=visible), "fiche_id", "structure_id", "structure__kind"
+    )
+    walk_in = set(visible.with_walk_in_hours().values_list("pk", flat=True))
+    if territories_of is None:
+        territories_of = coverage.territories_by_commune()
+
+    rows = []
+    for pk, title, coverage_kind in fiches:
+        wide, covered, territories = coverage.row_values(coverage_kind, communes[pk], territories_of)
+        fiche_places = sorted({structure for structure, _kind in places[pk]})
+        values = facets.Values(
+            themes={t for theme, parent in themes[pk] for t in (theme, parent) if t is not None},
+            publics=set(publics[pk]),
+            keywords=set(keywords[pk]),
+            territories=set(territories),
+            kinds={structure_kind for _structure, structure_kind in places[pk]},
+        )
+        rows.append(
+            SearchRow(
+                fiche_id=pk,
+                title=title,
+                departement_wide=wide,
+                communes=covered,
+                places=fiche_places,
+                walk_in=any(p in walk_in for p in fiche_places),
+                facets=facets.row_facets(values),
+            )
+        )
+    return rows
+
+
+def _write_text(rows):
+    """Each row's text: Wagtail's index vectors of its fiche, the title in weight A."""
+    from .models import FichePage
+
+    entry = IndexEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(FichePage),
+        object_id=Cast(OuterRef("fiche_id"), models.TextField()),
+    )
+    empty = Value("", output_field=SearchVectorField())
+
+    def vector(column):
+        return Coalesce(Subquery(entry.values(column)[:1]), empty, output_field=SearchVectorField())
+
+    title = Func(vector("title"), Value("A"), function="setweight", output_field=SearchVectorField())
+    rows.update(document=CombinedExpression(title, "||", vector("body"), output_field=SearchVectorField()))
+
+
+def refresh(fiche_ids):
+    """Rewrite the rows of these fiches, any number of them at once (dropping those no longer
+    visible): `fiches.search_rows.refresh(ids)` is the one call after a change or a bulk import."""
+    ids = sorted({int(i) for i in fiche_ids})
+    if not ids or not enabled():
+        return
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        SearchRow.objects.filter(fiche_id__in=batch).delete()
+        SearchRow.objects.bulk_create(build(batch))
+        _write_text(SearchRow.objects.filter(fiche_id__in=batch))
+
+
+def refresh_now_and_after_commit(fiche_ids):
+    """Signal-handler helper: now, for the transaction that made the change, and again after
+    the commit, when the search index entries written with it are final."""
+    ids = list(fiche_ids)
+    if ids and enabled():
+        now_and_after_commit(lambda: refresh(ids))
+
+
+def refresh_territory(territory_id):
+    """After a territory is published, unpublished or deleted: its value in exactly the rows of
+    the fiches (not département-wide) covering one of its communes, if it is visible. Two
+    updates over the indexed arrays, instead of rewriting thousands of rows."""
+    if not enabled():
+        return
+    from territories.models import TerritoirePage
+
+    from . import facets
+
+    value = facets.TERRITORY.row_value(territory_id)
+    array = ArrayField(models.TextField())
+    SearchRow.objects.filter(facets__contains=[value]).update(
+        facets=Func(F("facets"), Value(value), function="array_remove", output_field=array)
+    )
+    territory = TerritoirePage.objects.visible().filter(pk=territory_id).first()
+    if territory is None:
+        return
+    communes = list(territory.covered_communes().values_list("pk", flat=True))
+    SearchRow.objects.filter(departement_wide=False, communes__overlap=communes).update(
+        facets=Func(F("facets"), Value(value), function="array_append", output_field=array)
+    )
+
+
+def refresh_subtree(page_id):
+    """After a view restriction on this page is added, changed or removed, or the page moved
+    (it may now be in or out of a restricted section): the rows of the fiches at or below it
+    and of the fiches placed at a structure at or below it rewritten, the territories at or
+    below it taken out of the rows or put back."""
+    if not enabled():
+        return
+    from territories.models import TerritoirePage
+
+    from .models import FichePage, FichePlace
+
+    page = Page.objects.filter(pk=page_id).first()
+    if page is None:  # deleted with its restriction: the deletion refreshed the rows
+        return
+    below = Page.objects.descendant_of(page, inclusive=True)
+    fiche_ids = set(FichePage.objects.filter(pk__in=below.values("pk")).values_list("pk", flat=True))
+    fiche_ids |= set(
+        FichePlace.objects.filter(structure_id__in=below.values("pk")).values_list("fiche_id", flat=True)
+    )
+    refresh(fiche_ids)
+    for territory_id in TerritoirePage.objects.filter(pk__in=below.values("pk")).values_list("pk", flat=True):
+        refresh_territory(territory_id)
+
+
+def rebuild(using=None):
+    """All rows, from scratch; returns how many visible fiches they hold."""
+    if not enabled(using):
+        return 0
+    from .models import FichePage
+
+    search_sql.analyze_sources()  # after a bulk import, statistics first
+    SearchRow.objects.all().delete()
+    refresh(FichePage.objects.visible().values_list("pk", flat=True))
+    search_sql.analyze(SearchRow)
+    return SearchRow.objects.count()
