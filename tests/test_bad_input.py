@@ -14,6 +14,7 @@ to, the API's schema and every `request.GET/POST.get("…")` of the project's ap
 """
 
 import re
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,13 +24,14 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
 from fiches.api import api
-from fiches.models import FicheKeyword, Public, Theme
+from fiches.models import FicheKeyword, Orientation, Public, Theme
 from home.models import StandardPage
 from moderation.forms import ErrorReportForm
 from tests import builders
@@ -59,6 +61,7 @@ FORMS = {
     "logout",
     "wagtailcore_authenticate_with_password",
     "wagtaildocs_authenticate_with_password",
+    "orientation_answer",  # the receiving structure's answer, through its signed link
 }
 # The methods a page does not expect; a view for POST only is asked with GET too.
 OTHER_METHODS = ["post", "put", "patch", "delete", "head", "options"]
@@ -192,6 +195,18 @@ def data(django_db_setup, django_db_blocker):
             title="Plaquette", file=ContentFile(b"%PDF-1.4\n", name="plaquette.pdf")
         )
         keyword = FicheKeyword.objects.get(content_object=fiche).tag
+        orientation = Orientation.objects.create(
+            sender=user,
+            fiche=fiche,
+            structure=structure,
+            structure_title=structure.title,
+            recipient_email="ccas@exemple.fr",
+            person_name="A. B.",
+            person_contact="06 00 00 00 00",
+            need="Un colis.",
+            consent_at=timezone.now(),
+            submission=uuid.uuid4(),
+        )
         # A realistic value for each path segment: the project's real objects.
         segments = {
             ("theme", "slug"): theme.slug,
@@ -212,6 +227,7 @@ def data(django_db_setup, django_db_blocker):
             ("wagtaildocs_authenticate_with_password", "restriction_id"): collection_restriction.pk,
             "document_id": document.pk,
             "document_filename": document.filename,
+            ("orientation_answer", "signed"): orientation.answer_token(),
         }
         pages_served = dict(
             zip(

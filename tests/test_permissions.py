@@ -147,6 +147,8 @@ OWNER_ANYWHERE = PUBLIC | {
     "wagtaildocs:add",
     "moderation_errorreport_modeladmin_index",
     "moderation_my_pages",
+    # The orientations received by their structures (none of other structures: tests/fiches/test_orientation.py).
+    "fiches_orientations_received",
     "moderation_to_verify",
     # The reference data owners read (communes, EPCI), and every chooser of their editor.
     *(

@@ -32,7 +32,7 @@ class OrientationForm(forms.ModelForm):
         },
     )
     consent = forms.BooleanField(
-        label=_("La personne est d’accord pour que ces informations soient transmises."),
+        label=_("La personne est d’accord pour que ces informations soient transmises"),
         error_messages={
             "required": _(
                 "Cochez la case du consentement : sans l’accord de la personne, rien n’est transmis."

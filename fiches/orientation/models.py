@@ -21,9 +21,6 @@ class OrientationStatus(models.TextChoices):
     REDIRECTED = "reorientee", _("Réorientée")
 
 
-ANSWERED_STATUSES = [OrientationStatus.TAKEN_IN, OrientationStatus.REFUSED, OrientationStatus.REDIRECTED]
-
-
 class RefusalReason(models.TextChoices):
     NOT_ELIGIBLE = "hors_criteres", _("La personne ne remplit pas les conditions")
     OUT_OF_AREA = "hors_secteur", _("Hors de notre secteur")
@@ -36,9 +33,6 @@ class RefusalReason(models.TextChoices):
 class OrientationQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status=OrientationStatus.SENT)
-
-    def answered(self):
-        return self.filter(status__in=ANSWERED_STATUSES)
 
     def sent_by(self, user):
         return self.filter(sender=user)
@@ -220,16 +214,3 @@ class Orientation(models.Model):
         if self.answered_at is None:
             return None
         return (self.answered_at - self.created_at).total_seconds() / 86400
-
-
-def can_read_orientation(user, orientation):
-    """The content (the person, the need) is the sender's, the receiving structure's (its owners)
-    and the administrators'; moderators see counts only (the indicators)."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser or orientation.sender_id == user.pk:
-        return True
-    if user.groups.filter(name=settings.FICHES_ORIENTATION_ADMIN_GROUP).exists():
-        return True
-    structure = orientation.structure
-    return structure is not None and structure.owners.filter(pk=user.pk).exists()
