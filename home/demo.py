@@ -60,7 +60,13 @@ class DemoNotAllowed(Exception):
     pass
 
 
-def load_demo():
+def _silent(message):
+    pass
+
+
+def load_demo(progress=_silent):
+    """`progress(message)` is told each step as it starts (the command prints it: a load of a
+    minute and more must not look like a hang)."""
     if not getattr(settings, "REPERES_ALLOW_DEMO", False):
         raise DemoNotAllowed("Le contenu de démonstration est désactivé ici (REPERES_ALLOW_DEMO=False).")
     report = DemoReport()
@@ -69,12 +75,16 @@ def load_demo():
     # Wagtail re-indexes references on every child-object save (a fiche with 50 places: 50
     # times); during a bulk load we index each new page once, at the end.
     with transaction.atomic(), reference_index_paused():
+        progress("Comptes et thèmes locaux…")
         users = _accounts(report)
         _local_themes(report)
+        progress("Territoires d’action sociale…")
         territories = _territories(pages["departement"], report)
+        progress("France services et structures…")
         structures = _structures(pages["structure_index"], report)
-        _fiches(pages["fiche_index"], structures, territories, users, report)
+        _fiches(pages["fiche_index"], structures, territories, users, report, progress)
         _useful_links(report)
+        progress(f"Index des références ({len(report.new_pages)} pages)…")
         for page in report.new_pages:
             ReferenceIndex.create_or_update_for_object(page)
     return report
@@ -239,9 +249,12 @@ def _places(selectors, covered, structures):
     return unique
 
 
-def _fiches(index, structures, territories, users, report):
+def _fiches(index, structures, territories, users, report, progress):
     communes = Commune.objects.of_departement()
+    total = len(content.FICHES)
     for position, item in enumerate(content.FICHES):
+        if position % 10 == 0:
+            progress(f"Fiches : {position}/{total}…")
         if FichePage.objects.child_of(index).filter(slug=item["slug"]).exists():
             continue
         kind, *args = item["coverage"]

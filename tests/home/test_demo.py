@@ -24,10 +24,22 @@ class DemoContentTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         call_command("install_reperes", verbosity=0, stdout=StringIO())
-        call_command("load_demo", stdout=StringIO())
+        cls.first_output = StringIO()
+        call_command("load_demo", stdout=cls.first_output)
         cls.after_first = counts()
         call_command("load_demo", stdout=StringIO())
         cls.after_second = counts()
+
+    def test_it_tells_each_step_as_it_starts_so_a_long_load_does_not_look_like_a_hang(self):
+        lines = self.first_output.getvalue().splitlines()
+        steps = [line for line in lines if line.endswith("…")]
+        self.assertIn("France services et structures…", steps)
+        self.assertIn("Fiches : 0/49…", steps)
+        self.assertIn("Fiches : 40/49…", steps)
+        # The steps come before the summary, as they happen.
+        self.assertLess(
+            lines.index("Fiches : 0/49…"), [i for i, x in enumerate(lines) if x.startswith("Créé")][0]
+        )
 
     def test_running_twice_duplicates_nothing(self):
         self.assertEqual(self.after_first, self.after_second)

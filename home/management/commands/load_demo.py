@@ -10,8 +10,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
         try:
-            report = load_demo()
+            report = load_demo(progress=self._progress)
         except DemoNotAllowed as exc:
             raise CommandError(str(exc)) from exc
         created = ", ".join(f"{k} : {v}" for k, v in report.created.items() if v) or "rien"
@@ -23,3 +24,9 @@ class Command(BaseCommand):
         self.stdout.write("Comptes de démonstration (rôle, identifiant, mot de passe) :")
         for role, username, password in report.accounts:
             self.stdout.write(f"  {role:<24} {username:<12} {password}")
+
+    def _progress(self, message):
+        if self.verbosity == 0:
+            return
+        self.stdout.write(message)
+        self.stdout.flush()
