@@ -127,3 +127,27 @@ def test_axe_finds_no_violation_on_the_admin_pages_the_project_adds(journey, net
         if violations:
             found[path] = violations
     assert not found, json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def test_the_map_speaks_french_and_a_popups_link_comes_right_after_its_marker(journey, network, driver):
+    from selenium.webdriver.common.keys import Keys
+
+    driver.set_window_size(1366, 900)
+    journey.get(f"/communes/{network['autun'].insee_code}/")
+    journey.wait_for(".leaflet-marker-icon")
+    assert journey.find(".leaflet-control-zoom-in").get_attribute("title") == "Zoom avant"
+    assert journey.find(".leaflet-control-zoom-out").get_attribute("title") == "Zoom arrière"
+    prefix = journey.find(".leaflet-control-attribution a")
+    assert prefix.get_attribute("title") == "Une bibliothèque JavaScript pour les cartes interactives"
+    assert "Zoom in" not in driver.page_source and "A JavaScript library" not in driver.page_source
+
+    marker = journey.find(".leaflet-marker-icon")
+    name = marker.get_attribute("title")
+    marker.send_keys(Keys.ENTER)
+    journey.wait(lambda d: d.switch_to.active_element.tag_name == "a")
+    link = driver.switch_to.active_element
+    assert link.text == "Voir la fiche du lieu", link.text
+    assert name in journey.find(".leaflet-popup-content").get_attribute("textContent")
+    # Escape closes the popup and the focus goes back to its marker.
+    link.send_keys(Keys.ESCAPE)
+    journey.wait(lambda d: d.switch_to.active_element.get_attribute("title") == name)

@@ -9,7 +9,12 @@
   var data = JSON.parse(source.textContent);
   container.hidden = false;
   L.Icon.Default.imagePath = source.dataset.images || (document.querySelector('script[src*="leaflet.js"]').src.replace(/leaflet\.js.*$/, "images/"));
-  var map = L.map(container, { keyboard: true, scrollWheelZoom: false });
+  // Leaflet's own words are English: its zoom buttons' titles and the attribution's prefix are
+  // set here from the page's translated labels (data-* of #carte).
+  var words = container.dataset;
+  var map = L.map(container, { keyboard: true, scrollWheelZoom: false, zoomControl: false });
+  L.control.zoom({ zoomInTitle: words.zoomIn, zoomOutTitle: words.zoomOut }).addTo(map);
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="' + words.leafletTitle + '">Leaflet</a>');
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 18, attribution: data.attribution || "" }).addTo(map);
   }
@@ -32,7 +37,17 @@
     var link = text("a", data.labels.open);
     link.href = m.url;
     popup.appendChild(link);
-    L.marker([m.lat, m.lng], { title: m.name, alt: m.name, keyboard: true }).bindPopup(popup).addTo(map);
+    var marker = L.marker([m.lat, m.lng], { title: m.name, alt: m.name, keyboard: true }).bindPopup(popup).addTo(map);
+    // The popup is drawn in Leaflet's last pane, after every marker: its link gets the focus
+    // when it opens (the next Tab after the marker), and the marker gets it back on closing.
+    marker.on("popupopen", function () { link.focus(); });
+    popup.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { map.closePopup(); }
+    });
+    marker.on("popupclose", function () {
+      var icon = marker.getElement();
+      if (icon && container.contains(document.activeElement)) { icon.focus(); }
+    });
     bounds.push([m.lat, m.lng]);
   });
   if (data.commune) {
