@@ -15,6 +15,12 @@ urlpatterns = [
         name="privacy",
     ),
     path(
+        "mentions-legales/", TemplateView.as_view(template_name="home/legal_notice.html"), name="legal_notice"
+    ),
+    path(
+        "accessibilite/", TemplateView.as_view(template_name="home/accessibility.html"), name="accessibility"
+    ),
+    path(
         "connexion/",
         auth_views.LoginView.as_view(template_name="home/login.html", redirect_authenticated_user=True),
         name="login",

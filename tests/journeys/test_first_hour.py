@@ -100,6 +100,10 @@ def test_axe_finds_no_violation_on_the_public_pages_the_report_form_and_the_logi
         "connexion": "/connexion/",
         "connexion-admin": "/admin/login/",
         "themes": "/themes/",
+        "mentions-legales": "/mentions-legales/",
+        "accessibilite": "/accessibilite/",
+        "donnees-personnelles": "/donnees-personnelles/",
+        "donnees-ouvertes": "/donnees/",
     }
     found = {}
     for name, path in paths.items():
