@@ -108,6 +108,10 @@ def test_axe_finds_no_violation_on_the_public_pages_the_report_form_and_the_logi
     found = {}
     for name, path in paths.items():
         journey.get(path)
+        if name == "connexion":
+            # The password field is styled like the username's (it was the browser's small default).
+            username, password = (journey.find(f"#id_{n}").rect for n in ("username", "password"))
+            assert (password["width"], password["height"]) == (username["width"], username["height"])
         violations = axe_violations(driver)
         if violations:
             found[name] = violations
