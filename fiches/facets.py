@@ -2,7 +2,7 @@
 parameter, in French, since results are shared as URLs), its label, how it filters, how it is
 counted and how its options are shown. Both searches (fiches.search: the PostgreSQL table, the
 rows in memory on SQLite) and the search rows (fiches.search_rows) read these declarations:
-adding a facet is one declaration here (and, for a value a fiche carries, its field of `Values`).
+adding a facet is one declaration here.
 
 A facet of values a fiche carries (themes, publics, keywords, territories, kinds of places) is
 written in each search row as "name:value" strings (`SearchRow.facets`, one indexed array):
@@ -20,22 +20,9 @@ from taggit.models import Tag
 
 from territories.models import StructureKind, TerritoirePage
 
-from .models import Public, Theme
+from .models import FicheKeyword, FichePage, Public, Theme
 
 KEYWORDS_SHOWN = 12
-
-
-@dataclass
-class Values:
-    """What a fiche carries, for its search row: the ids of its themes (with their
-    categories), publics, keywords, the visible territories it applies in (none when
-    département-wide: fiches.coverage) and the kinds of its visible places."""
-
-    themes: set = field(default_factory=set)
-    publics: set = field(default_factory=set)
-    keywords: set = field(default_factory=set)
-    territories: set = field(default_factory=set)
-    kinds: set = field(default_factory=set)
 
 
 @dataclass
@@ -77,9 +64,12 @@ class Facet:
 
 
 class ValueFacet(Facet):
-    """A value the fiche carries (`attribute` of `Values`), written in its row."""
+    """A value the fiche carries, written in its row."""
 
-    attribute = ""
+    def read(self, source):
+        """{fiche id: its keys}, for the fiches of `source` (fiches.search_rows.Source: what a
+        build of rows reads of the source tables)."""
+        raise NotImplementedError
 
     def row_value(self, key):
         return f"{self.name}:{key}"
@@ -118,7 +108,11 @@ class ModelFacet(ValueFacet):
 class ThemeFacet(ModelFacet):
     """A theme: a category stands for its thématiques (each row lists its themes' categories)."""
 
-    name, label, attribute, model = "theme", gettext_lazy("Thème"), "themes", Theme
+    name, label, model = "theme", gettext_lazy("Thème"), Theme
+
+    def read(self, source):
+        themes = source.of(FichePage.themes.through.objects, "fichepage_id", "theme_id", "theme__parent_id")
+        return {pk: {t for pair in pairs for t in pair if t is not None} for pk, pairs in themes.items()}
 
     def options(self, counts, current, found):
         if current is None:
@@ -138,14 +132,20 @@ class ThemeFacet(ModelFacet):
 
 
 class PublicFacet(ModelFacet):
-    name, label, attribute, model = "public", gettext_lazy("Public"), "publics", Public
+    name, label, model = "public", gettext_lazy("Public"), Public
+
+    def read(self, source):
+        return source.of(FichePage.publics.through.objects, "fichepage_id", "public_id")
 
 
 class TerritoryFacet(ModelFacet):
     """A territoire d'action sociale: a département-wide fiche applies in every one
     (fiches.coverage), so it is in every territory's results and counts."""
 
-    name, label, attribute, model = "territoire", gettext_lazy("Territoire"), "territories", TerritoirePage
+    name, label, model = "territoire", gettext_lazy("Territoire"), TerritoirePage
+
+    def read(self, source):
+        return {pk: territories for pk, (_wide, _communes, territories) in source.coverage.items()}
 
     def queryset(self):
         return TerritoirePage.objects.visible()
@@ -169,7 +169,10 @@ class TerritoryFacet(ModelFacet):
 
 
 class KindFacet(ValueFacet):
-    name, label, attribute = "type", gettext_lazy("Type de lieu"), "kinds"
+    name, label = "type", gettext_lazy("Type de lieu")
+
+    def read(self, source):
+        return {pk: {kind for _structure, kind in places} for pk, places in source.places.items()}
 
     def filter(self):
         return django_filters.ChoiceFilter(label=self.label, choices=StructureKind.choices)
@@ -184,7 +187,11 @@ class KeywordFacet(ModelFacet):
     """Frequent keywords help on a narrow result set; over thousands of results they cost
     more than they tell."""
 
-    name, label, attribute, model = "mot_cle", gettext_lazy("Mot-clé"), "keywords", Tag
+    name, label, model = "mot_cle", gettext_lazy("Mot-clé"), Tag
+
+    def read(self, source):
+        return source.of(FicheKeyword.objects, "content_object_id", "tag_id")
+
     heading = gettext_lazy("Mots-clés fréquents")
     only_few_results = True
 
@@ -246,16 +253,18 @@ VALUE_FACETS = [f for f in FACETS if isinstance(f, ValueFacet)]
 PLACE_FACETS = [f for f in FACETS if isinstance(f, PlaceFacet)]
 
 
-def row_facets(values):
-    """The "name:value" strings of a search row, from what its fiche carries."""
-    return sorted(f.row_value(v) for f in VALUE_FACETS for v in getattr(values, f.attribute))
+def row_facets(source):
+    """{fiche id: the "name:value" strings of its search row}, for the fiches of `source`."""
+    found = {}
+    for facet in VALUE_FACETS:
+        for pk, keys in facet.read(source).items():
+            found.setdefault(pk, []).extend(facet.row_value(key) for key in keys)
+    return {pk: sorted(values) for pk, values in found.items()}
 
 
 def filterset_class():
     """The facets as a django-filter FilterSet, read from the query string and validated (the
     searches read the values, not its queryset)."""
-    from .models import FichePage
-
     meta = type("Meta", (), {"model": FichePage, "fields": []})
     return type(
         "FicheFilter", (django_filters.FilterSet,), {"Meta": meta, **{f.name: f.filter() for f in FACETS}}

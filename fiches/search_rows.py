@@ -23,10 +23,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F, Func, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Cast, Coalesce
+from django.utils.functional import cached_property
 from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 
@@ -86,6 +87,53 @@ def enabled(using=None):
     return (using or connection).vendor == "postgresql"
 
 
+class Source:
+    """What a build of rows reads of the source tables, for the visible fiches among `ids`
+    (all of them: None), each part once, when first asked."""
+
+    def __init__(self, ids=None, territories_of=None):
+        from .models import FichePage
+
+        fiches = FichePage.objects.visible()
+        if ids is not None:
+            fiches = fiches.filter(pk__in=ids)
+        self.fiches = list(fiches.order_by().values_list("pk", "title", "coverage_kind"))
+        self.ids = None if ids is None else [pk for pk, _title, _kind in self.fiches]
+        self._territories_of = territories_of
+
+    def of(self, queryset, fiche_field, *fields):
+        """{fiche id: [value, or tuple of values]} of `queryset`'s rows for these fiches."""
+        if self.ids is not None:
+            queryset = queryset.filter(**{f"{fiche_field}__in": self.ids})
+        found = defaultdict(list)
+        for fiche_id, *values in queryset.values_list(fiche_field, *fields):
+            found[fiche_id].append(values[0] if len(values) == 1 else tuple(values))
+        return found
+
+    @cached_property
+    def places(self):
+        """{fiche id: [(structure id, kind)]} of its visible places."""
+        from territories.models import StructurePage
+
+        from .models import FichePlace
+
+        visible = FichePlace.objects.filter(structure__in=StructurePage.objects.visible())
+        return self.of(visible, "fiche_id", "structure_id", "structure__kind")
+
+    @cached_property
+    def coverage(self):
+        """{fiche id: (département-wide, commune ids, territory ids)} (fiches.coverage)."""
+        from .models import FicheCoveredCommune
+
+        communes = self.of(FicheCoveredCommune.objects, "fiche_id", "commune_id")
+        territories_of = self._territories_of
+        if territories_of is None:
+            territories_of = coverage.territories_by_commune()
+        return {
+            pk: coverage.row_values(kind, communes[pk], territories_of) for pk, _title, kind in self.fiches
+        }
+
+
 def build(fiche_ids=None, territories_of=None):
     """The rows of the visible fiches among `fiche_ids` (all of them: None), unsaved, without
     their text, in a fixed number of queries (`territories_of`: coverage.territories_by_commune(),
@@ -93,57 +141,23 @@ def build(fiche_ids=None, territories_of=None):
     from territories.models import StructurePage
 
     from . import facets
-    from .models import FicheCoveredCommune, FicheKeyword, FichePage, FichePlace
 
-    fiches = FichePage.objects.visible()
-    if fiche_ids is not None:
-        fiches = fiches.filter(pk__in=fiche_ids)
-    fiches = list(fiches.order_by().values_list("pk", "title", "coverage_kind"))
-    ids = [pk for pk, _title, _kind in fiches]
-
-    def grouped(rows):
-        found = defaultdict(list)
-        for fiche_id, *values in rows:
-            found[fiche_id].append(values[0] if len(values) == 1 else values)
-        return found
-
-    def of(queryset, fiche_field, *fields):
-        if fiche_ids is not None:
-            queryset = queryset.filter(**{f"{fiche_field}__in": ids})
-        return grouped(queryset.values_list(fiche_field, *fields))
-
-    themes = of(FichePage.themes.through.objects, "fichepage_id", "theme_id", "theme__parent_id")
-    publics = of(FichePage.publics.through.objects, "fichepage_id", "public_id")
-    keywords = of(FicheKeyword.objects, "content_object_id", "tag_id")
-    communes = of(FicheCoveredCommune.objects, "fiche_id", "commune_id")
-    visible = StructurePage.objects.visible()
-    places = of(
-        FichePlace.objects.filter(structure__in=visible), "fiche_id", "structure_id", "structure__kind"
-    )
-    walk_in = set(visible.with_walk_in_hours().values_list("pk", flat=True))
-    if territories_of is None:
-        territories_of = coverage.territories_by_commune()
-
+    source = Source(fiche_ids, territories_of)
+    values = facets.row_facets(source)
+    walk_in = set(StructurePage.objects.visible().with_walk_in_hours().values_list("pk", flat=True))
     rows = []
-    for pk, title, coverage_kind in fiches:
-        wide, covered, territories = coverage.row_values(coverage_kind, communes[pk], territories_of)
-        fiche_places = sorted({structure for structure, _kind in places[pk]})
-        values = facets.Values(
-            themes={t for theme, parent in themes[pk] for t in (theme, parent) if t is not None},
-            publics=set(publics[pk]),
-            keywords=set(keywords[pk]),
-            territories=set(territories),
-            kinds={structure_kind for _structure, structure_kind in places[pk]},
-        )
+    for pk, title, _kind in source.fiches:
+        wide, communes, _territories = source.coverage[pk]
+        places = sorted({structure for structure, _kind in source.places[pk]})
         rows.append(
             SearchRow(
                 fiche_id=pk,
                 title=title,
                 departement_wide=wide,
-                communes=covered,
-                places=fiche_places,
-                walk_in=any(p in walk_in for p in fiche_places),
-                facets=facets.row_facets(values),
+                communes=communes,
+                places=places,
+                walk_in=any(p in walk_in for p in places),
+                facets=values.get(pk, []),
             )
         )
     return rows
@@ -172,10 +186,11 @@ def refresh(fiche_ids):
     ids = sorted({int(i) for i in fiche_ids})
     if not ids or not enabled():
         return
+    territories_of = coverage.territories_by_commune()
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         SearchRow.objects.filter(fiche_id__in=batch).delete()
-        SearchRow.objects.bulk_create(build(batch))
+        SearchRow.objects.bulk_create(build(batch, territories_of))
         _write_text(SearchRow.objects.filter(fiche_id__in=batch))
 
 
@@ -242,7 +257,8 @@ def rebuild(using=None):
     from .models import FichePage
 
     search_sql.analyze_sources()  # after a bulk import, statistics first
-    SearchRow.objects.all().delete()
-    refresh(FichePage.objects.visible().values_list("pk", flat=True))
+    with transaction.atomic():  # searches meanwhile read the rows as they were
+        SearchRow.objects.all().delete()
+        refresh(FichePage.objects.visible().values_list("pk", flat=True))
     search_sql.analyze(SearchRow)
     return SearchRow.objects.count()

@@ -29,15 +29,24 @@ pytestmark = [
 TUESDAY_10H = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
+# The facets as the first search table named its columns.
+COLUMNS = {
+    "theme": "themes",
+    "public": "publics",
+    "mot_cle": "keywords",
+    "territoire": "territories",
+    "type": "kinds",
+}
+
+
 def rows():
     """The search rows, each with its facet values by facet (ids as integers)."""
     found = {}
     for row in search_rows.SearchRow.objects.order_by("fiche_id"):
-        by_facet = {f.attribute: [] for f in VALUE_FACETS}
+        by_facet = {COLUMNS[f.name]: [] for f in VALUE_FACETS}
         for value in row.facets:
             name, key = value.split(":", 1)
-            facet = next(f for f in VALUE_FACETS if f.name == name)
-            by_facet[facet.attribute].append(key if facet.attribute == "kinds" else int(key))
+            by_facet[COLUMNS[name]].append(key if name == "type" else int(key))
         found[row.fiche_id] = {
             "title": row.title,
             "departement_wide": row.departement_wide,
