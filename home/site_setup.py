@@ -22,7 +22,9 @@ def _child(parent, model, slug, **values):
 
 @transaction.atomic
 def ensure_site_tree():
-    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    root = Page.get_first_root_node() or Page.add_root(title=_("Racine"), slug="root")
+    if root.title == "Root":  # Wagtail's first migration names it in English ("Exploration: Root")
+        Page.objects.filter(pk=root.pk).update(title=_("Racine"), draft_title=_("Racine"))
     home = HomePage.objects.first()
     if home is None:
         home = HomePage(

@@ -37,8 +37,8 @@ class ErrorReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = ReportCategory.choices
         self.fields["reporter_email"].help_text = _(
-            "Elle sert uniquement à vous informer de la réception et de la correction de votre "
-            "signalement ; elle est effacée %(days)d jours après sa clôture."
+            "Il sert uniquement à vous informer de la réception et de la correction de votre "
+            "signalement ; il est effacé %(days)d jours après sa clôture."
         ) % {"days": settings.MODERATION_REPORTER_DATA_DAYS}
         for name in ("description", "suggestion"):
             self.fields[name].widget.attrs["maxlength"] = ErrorReport._meta.get_field(name).max_length

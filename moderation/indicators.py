@@ -27,6 +27,7 @@ class Table:
     columns: list
     rows: list
     note: str = ""
+    empty: str = ""  # what an empty table means, when not "nothing in the period"
 
 
 def _date(d):
@@ -308,4 +309,6 @@ class Indicators:
             self.stock,
             [_("Commune"), _("Code INSEE"), _("Population"), _("Minutes estimées"), _("Lieu le plus proche")],
             rows,
+            empty=_("Aucune commune : toutes sont à moins de %(n)d minutes d’un lieu de premier accueil.")
+            % {"n": c.minutes_limit},
         )

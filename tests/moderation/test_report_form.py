@@ -28,7 +28,7 @@ def test_the_form_works_without_javascript_and_stores_the_report(
 ):
     fiche = network["fiche"]
     form = client.get(f"/signaler/{fiche.pk}/").content.decode()
-    assert "Le service n’existe plus" in form and "effacée 30 jours après sa clôture" in form
+    assert "Le service n’existe plus" in form and "effacé 30 jours après sa clôture" in form
     assert "<script" not in form.split("<main")[1]
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,87 @@
+"""French everywhere (issue #27, item 4): the project's catalogue (locale/fr, corrections of
+Wagtail's French) is complete and compiled; the admin's words a new user met in English or
+misspelt read in French; the project's own strings proofread."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from fiches.models import Theme
+from moderation.forms import ErrorReportForm
+from tests import builders
+
+CATALOGUE = Path(__file__).resolve().parents[1] / "locale" / "fr" / "LC_MESSAGES"
+MSGFMT = shutil.which("msgfmt")
+
+
+@pytest.mark.skipif(MSGFMT is None, reason="msgfmt absent (paquet Debian « gettext »)")
+def test_the_catalogue_has_no_untranslated_or_fuzzy_entry_and_its_mo_is_up_to_date(tmp_path):
+    compiled = tmp_path / "django.mo"
+    result = subprocess.run(
+        [MSGFMT, "--check", "--statistics", "-o", str(compiled), str(CATALOGUE / "django.po")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"LC_ALL": "C"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^\d+ translated messages?\.$", result.stderr.strip().splitlines()[-1]), result.stderr
+    assert compiled.read_bytes() == (CATALOGUE / "django.mo").read_bytes(), (
+        "django.mo périmé : msgfmt -o locale/fr/LC_MESSAGES/django.mo locale/fr/LC_MESSAGES/django.po"
+    )
+
+
+@pytest.fixture
+def admin_client(client, db):
+    call_command("install_reperes", verbosity=0)
+    builders.site()
+    user = get_user_model().objects.create_superuser("admin", "admin@exemple.fr", "x")
+    client.force_login(user)
+    return client
+
+
+def visible_text(response):
+    html = re.sub(
+        r"<script.*?</script>|<style.*?</style>|<svg.*?</svg>", "", response.content.decode(), flags=re.S
+    )
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_the_admin_login_labels_its_password_field_in_french(client, db):
+    text = visible_text(client.get("/admin/login/"))
+    assert "Mot de passe" in text and "Password" not in text
+
+
+def test_the_admin_explorer_and_dashboard_read_in_french(admin_client):
+    explorer = visible_text(admin_client.get("/admin/pages/"))
+    assert "Root" not in explorer and "Racine" in explorer
+    dashboard = visible_text(admin_client.get("/admin/"))
+    assert "crées" not in dashboard
+    assert "créée dans" in dashboard or "créées dans" in dashboard
+
+
+def test_the_report_forms_email_help_is_proofread_and_linked_to_its_field(db):
+    form = ErrorReportForm()
+    help_text = str(form.fields["reporter_email"].help_text)
+    assert help_text.startswith("Il sert uniquement")  # "courriel" is masculine
+    assert 'aria-describedby="id_reporter_email_helptext"' in str(form["reporter_email"])
+    report_form = (
+        Path(__file__).resolve().parents[1] / "moderation/templates/moderation/report_form.html"
+    ).read_text()
+    assert 'id="{{ field.auto_id }}_helptext"' in report_form  # the id the widget points to
+    assert "d’un astérisque" in report_form
+
+
+def test_counts_of_one_fiche_are_singular(client, db):
+    pages = builders.site()
+    builders.commune(builders.AUTUN)
+    theme = Theme.objects.create(name="Alimentation", slug="alimentation")
+    builders.fiche(pages["fiche_index"], "Colis alimentaire", themes=[theme])
+    html = client.get("/recherche/", {"q": "colis"}).content.decode()
+    assert "1 fiches" not in re.sub(r"<[^>]+>", "", html)
+    assert 'Alimentation <span class="count">(1<span class="visually-hidden"> fiche</span>)' in html
