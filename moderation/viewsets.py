@@ -191,7 +191,19 @@ class ErrorReportAdmin(ModelAdmin):
     edit_view_class = ReportEditView
     index_template_name = "moderation/admin/report_index.html"
     inspect_template_name = "moderation/admin/report_inspect.html"
-    list_display = ("select", "reference", "page_link", "category", "status", "assignee", "received")
+    list_display = (
+        "select",
+        "reference",
+        "page_link",
+        "category",
+        "status_tag",
+        "owner",
+        "assignee",
+        "received",
+    )
+    # The row's buttons (edit, inspect, delete) under the page's title, not in the narrow
+    # checkbox column where they stood as vertical letters.
+    list_display_add_buttons = "page_link"
     list_filter = ("status", "category", TerritoryFilter, ThemeFilter, OwnerFilter, AgeFilter)
     search_fields = ("page_title", "description")
     list_per_page = 50
@@ -205,7 +217,13 @@ class ErrorReportAdmin(ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("page", "assignee").visible_to(request.user)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("page", "assignee")
+            .prefetch_related("page__fichepage__owners", "page__structurepage__owners")
+            .visible_to(request.user)
+        )
 
     def history_view(self, request, instance_pk):
         # The history names who handled a report and why: only for those who see the report.
@@ -222,7 +240,7 @@ class ErrorReportAdmin(ModelAdmin):
     select.short_description = ""
 
     def reference(self, obj):
-        return f"n° {obj.pk}"
+        return format_html('<span class="w-whitespace-nowrap">n° {}</span>', obj.pk)
 
     reference.short_description = gettext_lazy("Réf.")
 
@@ -233,11 +251,28 @@ class ErrorReportAdmin(ModelAdmin):
 
     page_link.short_description = gettext_lazy("Page (ouvrir l’éditeur)")
 
+    def status_tag(self, obj):
+        return format_html('<span class="w-status w-status--primary">{}</span>', obj.get_status_display())
+
+    status_tag.short_description = gettext_lazy("Statut")
+    status_tag.admin_order_field = "status"
+
+    def owner(self, obj):
+        """The page's owners (fiche or structure), read from the prefetched relations."""
+        for kind in ("fichepage", "structurepage"):
+            specific = getattr(obj.page, kind, None) if obj.page_id else None
+            if specific is not None:
+                names = [u.get_full_name() or u.username for u in specific.owners.all() if u.is_active]
+                return ", ".join(names) or "—"
+        return "—"
+
+    owner.short_description = gettext_lazy("Responsable")
+
     def received(self, obj):
         return format_html(
-            "{} <small>({})</small>",
+            '<span class="w-whitespace-nowrap">{}</span><br><small class="w-whitespace-nowrap">{}</small>',
             timezone.localtime(obj.created_at).strftime("%d/%m/%Y %H:%M"),
-            _("%(n)d j") % {"n": obj.age_days},
+            _("il y a %(n)d j") % {"n": obj.age_days},
         )
 
     received.short_description = gettext_lazy("Reçu le")

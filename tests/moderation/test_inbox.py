@@ -144,3 +144,39 @@ def test_the_inbox_columns_are_headed_in_french(network):
         assert heading in html
     for english in (">Select<", ">Reference<", ">Page link<", ">Received<"):
         assert english not in html
+
+
+def test_the_inbox_reads_at_a_glance_page_category_status_owner_and_age(network):
+    report_on(network["fiche"])
+    report_on(network["structure"], category="address")
+    html = logged(network["moderator"]).get(INBOX).content.decode()
+    rows = html.split("<tr")[2:]  # after the header's row
+    fiche_row = next(r for r in rows if "Aide alimentaire" in r)
+    checkbox_cell, *_ = fiche_row.split("</td>")
+    # The row's buttons sit with the page's title, not in the checkbox's narrow column.
+    assert "Modifier" not in checkbox_cell and "Modifier" in fiche_row
+    assert '<span class="w-status w-status--primary">Nouveau</span>' in fiche_row
+    assert "Rania" in fiche_row  # the fiche's owner
+    assert "paul" in next(r for r in rows if "CCAS d’Autun" in r)  # the structure's owner
+    assert "il y a 0 j" in fiche_row
+
+
+def test_the_inbox_reads_the_owners_without_a_query_per_row(network):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = logged(network["moderator"])
+
+    def owner_queries():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(INBOX)
+        return [q["sql"] for q in queries.captured_queries if "_owners" in q["sql"]]
+
+    report_on(network["fiche"])
+    report_on(network["structure"])
+    few = owner_queries()
+    assert few  # the owners are read (prefetched), once per relation
+    for _ in range(6):
+        report_on(network["fiche"])
+        report_on(network["structure"])
+    assert len(owner_queries()) == len(few)
