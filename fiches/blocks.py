@@ -59,6 +59,12 @@ class CostBlock(blocks.StructBlock):
         template = "fiches/blocks/cost.html"
         preview_value = {"is_free": True, "details": ""}
 
+    def get_comparison_class(self):
+        # Wagtail's hook for a block's revision comparison: "gratuit : Oui", not "gratuit False".
+        from .compare import StructWithYesNoComparison
+
+        return StructWithYesNoComparison
+
 
 class FicheBodyBlock(blocks.StreamBlock):
     section = RichTextSection()

@@ -1,17 +1,25 @@
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from modelcluster.contrib.taggit import ClusterTaggableManager
 from wagtail import hooks
 from wagtail.admin import messages
+from wagtail.admin.compare import register_comparison_class
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from territories.models import StructurePage
 
+from .compare import UnorderedTagsComparison, YesNoFieldComparison
 from .models import FichePage
 from .orientation.admin_views import received_view, sees_every_orientation
 from .viewsets import TaxonomyViewSetGroup
 
 register_snippet(TaxonomyViewSetGroup)
+
+# The revision comparison in words people read: booleans as "Oui"/"Non", keywords as a set.
+register_comparison_class(models.BooleanField, comparison_class=YesNoFieldComparison)
+register_comparison_class(ClusterTaggableManager, comparison_class=UnorderedTagsComparison)
 
 PLACE_REMOVED_ACTION = "fiches.place_removed"
 
