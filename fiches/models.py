@@ -48,6 +48,7 @@ from territories.restrictions import ViewRestrictionShortcut
 from . import coverage, result_cache, search_rows
 from .blocks import FicheBodyBlock
 from .commune_choice import chosen_commune
+from .forms import FichePageForm
 from .result_cache import forget_results
 
 PRO_PERMISSION = "fiches.view_professional_content"
@@ -348,6 +349,7 @@ class FichePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
     accepts_error_reports = True  # "Signaler une erreur" is offered on every fiche
 
     objects = FicheManager()
+    base_form_class = FichePageForm
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
