@@ -2,9 +2,8 @@
 writes then reads a key in the cache; 200 {"database": "ok", "cache": "ok"}, or 503 with
 "erreur" for what failed (the details go to the log, not to the answer). Never cached.
 
-`HealthCheckMiddleware` answers it before the middleware that reads the cache on every request
-(cms.middleware.CachePrefetchMiddleware, the sites): with Redis down, a load balancer gets this
-503 saying so rather than a 500. It is also answered before SecurityMiddleware and the host
+`HealthCheckMiddleware` answers it before the middleware that reads the cache or the session:
+with Redis down, a load balancer gets this 503 saying so rather than a 500. It is also answered before SecurityMiddleware and the host
 check, so that a load balancer may ask over plain HTTP at the server's own address.
 """
 

@@ -8,8 +8,9 @@
   clamps long texts and lists with a visible "…" and a "suite en ligne" note beside the QR
   code that leads to the online fiche.
 - PDFs are cached per page revision, commune, audience and day (the printing date is on the
-  sheet); publishing a page changes its revision, so the cache follows. A selection's PDF is
-  cached the same way, keyed by each of its fiches' revision and audience.
+  sheet) and the results generation (fiches.result_cache: any page, taxonomy, view restriction
+  or site setting saved makes new ones). A selection's PDF is cached the same way, keyed by
+  each of its fiches' revision and audience.
 """
 
 import hashlib
@@ -23,21 +24,19 @@ import weasyprint
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from territories.caching import Generation
 from territories.links import url_from_setting
+
+from . import result_cache
+from .result_cache import GENERATION
 
 # The base URL WeasyPrint resolves relative URLs against; it is never contacted.
 INTERNAL_BASE_URL = "http://reperes.internal/"
-CACHE_SECONDS = 24 * 3600
-# Bumped when a structure or the site settings change: fiche handouts list places.
-GENERATION = Generation("handouts:generation")
 PLACES_ON_HANDOUT = 3
 
 
@@ -370,11 +369,8 @@ def selection_cache_key(fiches, commune, audiences):
 
 
 def cached_pdf(key, build):
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = build()
-        cache.set(key, pdf, CACHE_SECONDS)
-    return pdf
+    """The PDF kept under `key` in the results cache (fiches.result_cache), or `build()`."""
+    return result_cache.cached(key, build)
 
 
 def merge_one_page_documents(documents):

@@ -43,7 +43,6 @@ from territories.models import (  # noqa: F401 (add_months and ReviewInterval re
     owned_page_edit_handler,
 )
 from territories.ownership import OwnedPage
-from territories.restrictions import ViewRestrictionShortcut
 
 from . import coverage, result_cache, search_rows
 from .blocks import FicheBodyBlock
@@ -174,7 +173,7 @@ class Public(index.Indexed, models.Model):
 # --- Pages ------------------------------------------------------------------------------
 
 
-class FicheIndexPage(ViewRestrictionShortcut, Page):
+class FicheIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -269,7 +268,7 @@ class FicheKeyword(TaggedItemBase):
     content_object = ParentalKey("fiches.FichePage", on_delete=models.CASCADE, related_name="tagged_keywords")
 
 
-class FichePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
+class FichePage(OwnedPage, Verified, Page):
     summary = models.TextField(
         _("résumé"),
         max_length=600,
@@ -497,23 +496,17 @@ class FichePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
         ]
         return [(label, text, link) for label, text, link in rows if text]
 
-    def place_structures(self, for_cards=False):
+    def place_structures(self):
         """The visible places (`only_visible`), in the editor's order (sort_order), then creation
-        order: the same on every database. With their opening hours; or, `for_cards`, as structure cards show them
-        (`card_places`)."""
-        if for_cards:
-            return self.card_places([self.pk])[self.pk]
+        order: the same on every database. With their opening hours."""
         places = self.places.select_related("structure__commune").prefetch_related("structure__opening_slots")
         return only_visible([p.structure for p in places.order_by("sort_order", "pk")])
 
     @classmethod
     def card_places(cls, fiche_ids):
         """{fiche id: its live places, in order}, with only the columns a structure card shows
-        (includes/structure_card.html), kept in the results cache (fiches.result_cache) until
-        any page is saved, moved or deleted: a fiche page or a page of results viewed again
-        reads no places. Read together, kept apart: a fiche page and every page of results
-        showing the fiche share its entry. (Building these pages from the database, with their
-        communes, cost ten times more than reading them back from the cache.)"""
+        (includes/structure_card.html), for pages of results: kept in the results cache
+        (fiches.result_cache) until any page is saved, moved or deleted, one entry per fiche."""
         keys = result_cache.Keys("fiche-places")
         return result_cache.cached_many({pk: keys(pk) for pk in fiche_ids}, cls._read_card_places)
 
@@ -537,9 +530,9 @@ class FichePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
         carriers = self.carriers.select_related("structure").order_by("sort_order", "pk")
         return only_visible([c.structure for c in carriers])
 
-    def nearest_places(self, commune, limit=None, for_cards=False):
+    def nearest_places(self, commune, limit=None):
         """[(structure, distance_km)] sorted by distance from the commune's centre."""
-        places = self.place_structures(for_cards=for_cards)
+        places = self.place_structures()
         if commune is None or not commune.has_position:
             return [(s, None) for s in places][:limit]
         ranked = sorted(
@@ -557,9 +550,8 @@ class FichePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         commune, typed, candidates = chosen_commune(request)
-        # A preview shows the draft's own places (the page's relation in memory), not those kept
-        # for the published version.
-        places = self.nearest_places(commune, for_cards=not getattr(request, "is_preview", False))
+        # Read from the page's relation: a preview shows the draft's own places.
+        places = self.nearest_places(commune)
         shown = [s for s, _d in places[:PLACES_SHOWN]]
         context.update(
             commune=commune,
@@ -568,9 +560,7 @@ class FichePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
             covers_commune=commune is not None and self.covers(commune),
             places=places[:PLACES_SHOWN],
             more_places=max(0, len(places) - PLACES_SHOWN),
-            # Read lazily, each once, for the template and the JSON-LD alike: the template reads
-            # them inside fragments cached per published version of the page, so a cached
-            # fragment costs no query (nor the building of the querysets).
+            # Read lazily, each once, for the template and the JSON-LD alike.
             carriers=SimpleLazyObject(self.carrier_structures),
             themes=SimpleLazyObject(lambda: list(self.themes.all())),
             publics=SimpleLazyObject(lambda: list(self.publics.all())),
@@ -584,19 +574,8 @@ class FichePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
             ),
             show_pro=self.user_can_see_pro(request.user),
             report_url=url_from_setting("REPERES_REPORT_URL_NAME", self.pk),
-            fragment_seconds=getattr(settings, "FICHES_FRAGMENT_CACHE_SECONDS", 600),
-            # In the cached fragments' keys: what they show of other pages is never older.
-            generation=result_cache.GENERATION.current(),
         )
-
-        def json_ld():
-            # The cards have no hours and not every column: the JSON-LD reads the whole places,
-            # only when its cached fragment has expired.
-            full = {s.pk: s for s in self.place_structures()}
-            return jsonld.to_script(self.json_ld(request, [full[s.pk] for s in shown], context))
-
-        # A callable: the template calls it only when its cached fragment has expired.
-        context["json_ld"] = json_ld
+        context["json_ld"] = jsonld.to_script(self.json_ld(request, shown, context))
         return context
 
     def json_ld(self, request, places, context=None):

@@ -1,4 +1,6 @@
-"""The outcome of a search or a listing, kept in the cache for a short while.
+"""The site's one cache of derived values: what a search or a listing finds, a fiche's places
+and the printed handouts, kept under keys holding one generation number, which
+fiches.signal_handlers increments (now and after the commit) whenever published content changes.
 
 A search or a listing reads every matching fiche id in rank order, then counts each facet over
 them. At 100,000 fiches a broad query ("logement", a theme, a large commune) matches tens of
@@ -18,8 +20,8 @@ turns it off) under a key made of everything it depends on:
   later.
 
 The page of results itself (titles, summaries, distances) is read afresh, except each fiche's
-places, kept here one entry per fiche (`FichePage.card_places`, shared with the fiche's page); a
-fiche page's cached fragments put the generation in their keys: all follow the same changes.
+places, kept here one entry per fiche (`FichePage.card_places`).
+Handouts (fiches.handouts) put the same generation in their keys: all follow the same changes.
 """
 
 import hashlib
@@ -28,7 +30,25 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from territories.caching import Generation
+from territories.caching import now_and_after_commit
+
+
+class Generation:
+    """A number kept in the cache and put into other keys: incrementing it retires them all at
+    once, however many there are (they expire on their own)."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def current(self):
+        return cache.get_or_set(self.key, 1, None)
+
+    def bump(self):
+        try:
+            cache.incr(self.key)
+        except ValueError:  # not in the cache (evicted, or never read): any new value will do
+            cache.set(self.key, 2, None)
+
 
 GENERATION = Generation("fiches:results-generation")
 KEY_PREFIX = "fiches:results:"
@@ -40,8 +60,9 @@ def seconds():
     return getattr(settings, "FICHES_RESULTS_CACHE_SECONDS", DEFAULT_SECONDS)
 
 
-# Signal handler: results computed before a change are never read again.
-forget_results = GENERATION.bump_now_and_after_commit
+def forget_results(**signal_kwargs):
+    """Signal handler: what was kept before a change is never read again."""
+    now_and_after_commit(GENERATION.bump)
 
 
 def time_slot(now=None):

@@ -6,14 +6,14 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
+from wagtail.contrib.settings.models import BaseSiteSetting
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from territories.caching import now_and_after_commit
 from territories.models import DepartementPage, StructurePage, TerritoirePage
-from territories.restrictions import any_view_restriction
 
-from . import handouts, search_rows
+from . import search_rows
 from .models import CoverageKind, FicheKeyword, FichePage, FichePlace, Public, Theme
 from .result_cache import forget_results
 
@@ -69,6 +69,13 @@ def forget_results_of_pages(sender, instance, **kwargs):
 @receiver(post_page_move)
 def forget_results_of_moves(sender, **kwargs):
     forget_results()  # a move rewrites paths with queryset updates: no post_save
+
+
+@receiver(post_save)
+def forget_results_of_site_settings(sender, instance, **kwargs):
+    # The handouts print the site's settings (FICHES_HANDOUT_BRANDING): any site setting saved.
+    if isinstance(instance, BaseSiteSetting):
+        forget_results()
 
 
 @receiver(post_save, sender=Theme)
@@ -150,7 +157,6 @@ def refresh_search_rows_of_territory(sender, instance, **kwargs):
 @receiver(post_delete, sender=PageViewRestriction)
 def follow_view_restriction(sender, instance, **kwargs):
     forget_results()
-    handouts.GENERATION.bump_now_and_after_commit()
     if search_rows.enabled():
         page_id = instance.page_id
         now_and_after_commit(lambda: search_rows.refresh_subtree(page_id))
@@ -158,8 +164,7 @@ def follow_view_restriction(sender, instance, **kwargs):
 
 @receiver(post_page_move)
 def refresh_search_rows_of_moved_pages(sender, instance, **kwargs):
-    if any_view_restriction():
-        handouts.GENERATION.bump_now_and_after_commit()
+    if PageViewRestriction.objects.exists():
         if search_rows.enabled():
             page_id = instance.pk
             now_and_after_commit(lambda: search_rows.refresh_subtree(page_id))

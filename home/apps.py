@@ -6,6 +6,3 @@ class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Accueil et pages génériques")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from . import signal_handlers  # noqa: F401

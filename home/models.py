@@ -1,62 +1,14 @@
-import functools
-import hashlib
-
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.db import connections, models
-from django.http import Http404
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
-from wagtail.url_routing import RouteResult
-
-from territories.restrictions import ViewRestrictionShortcut
-
-ROUTE_KEY = "reperes:route:{}:{}"
-ROUTE_SECONDS = 24 * 3600
 
 
-_PK_PLACEHOLDER = -20261201
-
-
-@functools.lru_cache(maxsize=256)
-def _select_by_pk(model, connection):
-    """The SQL of `model._default_manager.filter(pk=…)` and how to read its row: compiled once
-    per model and connection (a connection per thread)."""
-    compiler = model._default_manager.filter(pk=_PK_PLACEHOLDER).query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
-    if list(params) != [_PK_PLACEHOLDER] or compiler.klass_info.get("related_klass_infos"):
-        raise ValueError(f"{model.__name__}: unexpected query shape")
-    fields = compiler.klass_info["select_fields"]
-    select = compiler.select[fields[0] : fields[-1] + 1]
-    names = [column.target.attname for column, _sql, _alias in select]
-    converters = list(compiler.get_converters([column for column, _sql, _alias in select]).items())
-    return sql, names, converters
-
-
-def by_pk(model, pk, using="default"):
-    """`model._default_manager.filter(pk=pk).first()`, without compiling the query each time:
-    for a page type, its SQL is a join of a dozen to fifty columns, whose compiling took as long
-    as running it (a sixth of a fiche page). None if there is no such row."""
-    connection = connections[using]
-    sql, names, converters = _select_by_pk(model, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [pk])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    row = list(row)
-    for position, (functions, expression) in converters:  # as SQLCompiler.apply_converters
-        for function in functions:
-            row[position] = function(row[position], expression, connection)
-    return model.from_db(using, names, row)
-
-
-class HomePage(ViewRestrictionShortcut, Page):
+class HomePage(Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -71,54 +23,6 @@ class HomePage(ViewRestrictionShortcut, Page):
 
     class Meta:
         verbose_name = _("page d’accueil")
-
-    def route(self, request, path_components):
-        """Find the page at the end of the path in one query (then its specific row), instead
-        of Wagtail's walk down the tree, two queries per level. Only when the page found routes
-        the standard way: a page type with its own `route` gets Wagtail's walk.
-
-        The page's id and type are remembered in the cache by path, so that the next visit
-        reads only the specific row; the row read must still be at that path and live, or the
-        path is looked up again (a page moved, renamed or deleted is never served from there).
-        """
-        if len(path_components) > 1:
-            url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            key = ROUTE_KEY.format(self.pk, hashlib.sha256(url_path.encode()).hexdigest())
-            remembered = cache.get(key)
-            if remembered is not None:
-                page = self._remembered_page(*remembered)
-                if page is not None and page.url_path == url_path:
-                    if not page.live:
-                        raise Http404
-                    return RouteResult(page)
-            found = (
-                Page.objects.filter(
-                    path__startswith=self.path,
-                    depth=self.depth + len(path_components),
-                    slug=path_components[-1],
-                    url_path=url_path,
-                )
-                .only("id", "content_type_id")
-                .first()
-            )
-            if (
-                found is not None
-                and found.specific_class is not None
-                and found.specific_class.route is Page.route
-            ):
-                cache.set(key, (found.pk, found.content_type_id), ROUTE_SECONDS)
-                page = found.specific
-                if not page.live:
-                    raise Http404
-                return RouteResult(page)
-        return super().route(request, path_components)
-
-    @staticmethod
-    def _remembered_page(page_id, content_type_id):
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        if model is None or model.route is not Page.route:
-            return None
-        return by_pk(model, page_id)
 
     def get_context(self, request, *args, **kwargs):
         from fiches.models import FicheIndexPage, FichePage, Theme
@@ -135,7 +39,7 @@ class HomePage(ViewRestrictionShortcut, Page):
         return context
 
 
-class StandardPage(ViewRestrictionShortcut, Page):
+class StandardPage(Page):
     body = RichTextField(_("contenu"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("body")]

@@ -6,12 +6,8 @@ files are served by the site (`static/territories/vendor/`).
 """
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db.models import prefetch_related_objects
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-
-MARKER_KEY = "territories:marker:{pk}:{published}:{language}"
 
 
 def _described(structure):
@@ -28,40 +24,10 @@ def _described(structure):
     }
 
 
-def _marker_cache():
-    """The fragments cache when the site has one (each process's memory in production), else
-    the default one."""
-    return caches["template_fragments" if "template_fragments" in settings.CACHES else "default"]
-
-
 def _descriptions(structures):
-    """{pk: description} of these published structures. A result page shows a few dozen
-    places, each with its weekly hours: each description is kept for
-    TERRITORIES_MARKER_CACHE_SECONDS under its structure's publication time (new hours come
-    with a new publication, hence a new key), and the opening hours are read only for the
-    structures whose description is not kept."""
-    seconds = getattr(settings, "TERRITORIES_MARKER_CACHE_SECONDS", 600)
-    if not seconds:
-        prefetch_related_objects(structures, "opening_slots")
-        return {s.pk: _described(s) for s in structures}
-    language = get_language()
-    keys = {
-        s.pk: MARKER_KEY.format(
-            pk=s.pk,
-            published=s.last_published_at.timestamp() if s.last_published_at else "",
-            language=language,
-        )
-        for s in structures
-    }
-    cache = _marker_cache()
-    kept = cache.get_many(list(keys.values()))
-    missing = [s for s in structures if keys[s.pk] not in kept]
-    prefetch_related_objects(missing, "opening_slots")
-    fresh = {keys[s.pk]: _described(s) for s in missing}
-    if fresh:
-        cache.set_many(fresh, seconds)
-    kept.update(fresh)
-    return {pk: kept[key] for pk, key in keys.items()}
+    """{pk: description} of these published structures, their opening hours read in one query."""
+    prefetch_related_objects(structures, "opening_slots")
+    return {s.pk: _described(s) for s in structures}
 
 
 def map_data(structures, request=None, commune=None):

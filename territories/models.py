@@ -39,7 +39,6 @@ from .links import url_from_setting
 from .maps import map_data
 from .opening_hours import PARIS, Slot, Weekday, choice_labels, opening_status
 from .ownership import OwnedPage
-from .restrictions import ViewRestrictionShortcut, any_view_restriction
 
 PRO_PERMISSION = "territories.view_professional_content"
 
@@ -93,8 +92,6 @@ class VisiblePageQuerySet(PageQuerySet):
         """The live, unrestricted pages. `within`: a page being viewed (Wagtail checked its
         restrictions and its ancestors'), whose own restrictions do not hide its listing."""
         pages = self.live()
-        if not any_view_restriction():  # the usual case: no restriction anywhere, no query
-            return pages
         if within is None:
             return pages.public()
         hidden = Q()
@@ -123,7 +120,7 @@ def only_visible(pages):
     """The pages of the list `pages` (read with their relations, or rebuilt from a revision
     for a preview) that `VisiblePageQuerySet.visible` would show, in the same order."""
     pages = [p for p in pages if p.live]
-    if not pages or not any_view_restriction():
+    if not pages:
         return pages
     shown = set(Page.objects.filter(pk__in=[p.pk for p in pages]).public().values_list("pk", flat=True))
     return [p for p in pages if p.pk in shown]
@@ -292,7 +289,7 @@ class CommuneAlias(models.Model):
 # --- Territory pages --------------------------------------------------------------------
 
 
-class DepartementPage(ViewRestrictionShortcut, Page):
+class DepartementPage(Page):
     """The département: root of the territoires d'action sociale."""
 
     code = models.CharField(
@@ -352,7 +349,7 @@ class TerritoirePageQuerySet(VisiblePageQuerySet):
         )
 
 
-class TerritoirePage(ViewRestrictionShortcut, Page):
+class TerritoirePage(Page):
     """A territoire d'action sociale (TAS): EPCI and/or communes chosen in the admin."""
 
     intro = RichTextField(_("présentation"), blank=True)
@@ -451,7 +448,7 @@ class Accessibility(models.TextChoices):
     NOT_ACCESSIBLE = "not_accessible", _("Non accessible")
 
 
-class StructureIndexPage(ViewRestrictionShortcut, Page):
+class StructureIndexPage(Page):
     intro = RichTextField(_("introduction"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -540,7 +537,7 @@ class StructureQuerySet(VisiblePageQuerySet):
 StructureManager = PageManager.from_queryset(StructureQuerySet)
 
 
-class StructurePage(OwnedPage, ViewRestrictionShortcut, Verified, Page):
+class StructurePage(OwnedPage, Verified, Page):
     kind = models.CharField(_("type de structure"), max_length=20, choices=StructureKind.choices)
     description = models.TextField(_("présentation"), blank=True)
     address = models.CharField(_("adresse"), max_length=255, blank=True)

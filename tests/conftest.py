@@ -38,7 +38,7 @@ def _no_reference_index_updates():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a database rolled back after a test must not be
-    described by what the cache kept of it (sites, navigation, routes, fragments)."""
+    described by what the cache kept of it (site root paths, results, handouts)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -209,7 +209,10 @@ def test_the_health_endpoint_says_the_database_and_the_cache_answer(client):
 def test_the_health_endpoint_answers_503_naming_the_cache_when_redis_is_unreachable(client, settings):
     settings.CACHES = {
         **settings.CACHES,
-        "default": {"BACKEND": "cms.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"},
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        },
     }
     response = client.get("/sante/")
     assert response.status_code == 503

@@ -55,7 +55,6 @@ MIDDLEWARE = [
     # before anything reads the cache (cms/health.py).
     "cms.request_id.RequestIdMiddleware",
     "cms.health.HealthCheckMiddleware",
-    "cms.middleware.CachePrefetchMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files, compressed and with hashed names in production (STORAGES there); before
     # anything that reads the database or the session.
@@ -65,7 +64,6 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "home.middleware.CachedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cms.security.PrivateWhenSignedInMiddleware",
@@ -253,9 +251,6 @@ FICHES_DATA_INCLUSION_DIR = BASE_DIR / "data" / "data-inclusion-schema" / "v1"
 REPERES_ALLOW_DEMO = False
 # Printed handouts take the département's name, logo and footer from the site settings.
 FICHES_HANDOUT_BRANDING = "home.branding.handout_branding"
-# Public fragments of a fiche page (body, links, classification, JSON-LD) are cached this long
-# per published version: publishing changes the key; a renamed theme shows within this delay.
-FICHES_FRAGMENT_CACHE_SECONDS = 600
 # An agent's selection, printed as one PDF (one page per fiche), holds at most this many fiches.
 FICHES_SELECTION_MAX = 20
 # The structure page links to its handout through this URL name (territories never imports fiches).

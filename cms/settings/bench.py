@@ -30,15 +30,9 @@ if _answers(BENCH_REDIS_URL):
     CACHES = {
         # Keys prefixed by the database: two sizes never read each other's entries.
         "default": {
-            "BACKEND": "cms.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": BENCH_REDIS_URL,
             "KEY_PREFIX": str(DATABASES["default"]["NAME"]),  # noqa: F405
-        },
-        # As in production: fiche fragments in each process's memory.
-        "template_fragments": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "template-fragments",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
         },
     }
     # As in production: sessions read from the cache, written through to the database.

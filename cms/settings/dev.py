@@ -6,5 +6,5 @@ SECRET_KEY = "django-insecure-dev-only-reperes"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 # Queued e-mails are printed by `manage.py send_mail`.
 MAILER_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-CACHES = {"default": {"BACKEND": "cms.cache.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REPERES_ALLOW_DEMO = True

@@ -18,22 +18,15 @@ REPERES_DATAINCLUSION_API_URL = os.environ.get("DATA_INCLUSION_API_URL", "")
 ALLOWED_HOSTS = os.environ["DJANGO_ALLOWED_HOSTS"].split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
-# Several application servers side by side share one cache (sessions, rate limits, what must be
-# dropped everywhere at once). Fiche fragments are keyed by the page's published revision, so each
-# process keeps its own copies, with no round trip to Redis (Django's {% cache %} tag uses the
-# "template_fragments" cache when there is one).
+# Several application servers side by side share one cache, Django's Redis backend: sessions,
+# rate limits, Wagtail's site root paths, search results and handouts (README, "Caching").
 CACHES = {
     "default": {
-        "BACKEND": "cms.cache.RedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         # Two sites (say, a test instance beside the real one) sharing one Redis database would
-        # read each other's results, routes and sessions: each gets its own prefix.
+        # read each other's results and sessions: each gets its own prefix.
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
-    },
-    "template_fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "template-fragments",
-        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("FRAGMENT_CACHE_ENTRIES", "5000"))},
     },
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -7,7 +7,7 @@ ALLOWED_HOSTS = ["*"]
 # (tests/mail.py); tests/conftest.py puts EMAIL_BACKEND back after Django's test set-up.
 MAILER_EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MAILER_USE_FILE_LOCK = False
-CACHES = {"default": {"BACKEND": "cms.cache.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests never depend on an external tile server or media left by a demo run.
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405

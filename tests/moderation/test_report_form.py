@@ -207,7 +207,11 @@ def _redis_cache_or_skip():
     except Exception:  # noqa: BLE001 — any connection failure means no Redis here
         pytest.skip("Redis absent sur 127.0.0.1:6379")
     prefix = f"test-{uuid.uuid4().hex}"  # this run's counters only
-    return {"BACKEND": "cms.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": prefix}
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": prefix,
+    }
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -1,5 +1,5 @@
-"""The map markers' data (territories/maps.py): what a marker says, and the descriptions kept
-per structure publication so that a results page does not read every place's hours again."""
+"""The map markers' data (territories/maps.py): what a marker says, every place's hours read in
+one query, a new publication shown at once."""
 
 import re
 from datetime import time
@@ -54,21 +54,12 @@ def test_a_marker_names_the_place_its_type_hours_link_and_distance(places, rf):
     assert data["commune"]["name"] == "Autun"
 
 
-def test_hours_are_read_only_for_the_places_not_described_yet(places, rf):
-    with CaptureQueriesContext(connection) as first:
-        map_data(fresh(places["mds"]), rf.get("/"))
-    assert [structures_read(q) for q in slot_queries(first)] == [{places["mds"].pk}]
-
-    with CaptureQueriesContext(connection) as second:
+def test_the_hours_of_every_place_are_read_in_one_query(places, rf):
+    with CaptureQueriesContext(connection) as context:
         markers = map_data(fresh(places["mds"], places["ccas"]), rf.get("/"))["markers"]
-    # One read of hours, for the CCAS only: the MDS's description was kept.
-    (query,) = slot_queries(second)
-    assert structures_read(query) == {places["ccas"].pk}
+    (query,) = slot_queries(context)
+    assert structures_read(query) == {places["mds"].pk, places["ccas"].pk}
     assert [m["name"] for m in markers] == ["MDS d’Autun", "CCAS d’Autun"]
-
-    with CaptureQueriesContext(connection) as third:
-        map_data(fresh(places["mds"], places["ccas"]), rf.get("/"))
-    assert slot_queries(third) == []
 
 
 def test_a_new_publication_gives_a_new_marker(places, rf):
@@ -85,11 +76,3 @@ def test_a_new_publication_gives_a_new_marker(places, rf):
     after = map_data(fresh(places["mds"]), rf.get("/"))["markers"][0]
     assert after["name"] == "Maison des solidarités d’Autun"
     assert after["hours"] != before["hours"] and "14" in after["hours"][0]
-
-
-def test_no_description_is_kept_when_the_setting_says_so(places, rf, settings):
-    settings.TERRITORIES_MARKER_CACHE_SECONDS = 0
-    map_data(fresh(places["mds"]), rf.get("/"))
-    with CaptureQueriesContext(connection) as again:
-        map_data(fresh(places["mds"]), rf.get("/"))
-    assert len(slot_queries(again)) == 1

@@ -1,5 +1,5 @@
-"""What the cache keeps to serve a page in a few queries (the site and its home page, the route
-to a page, the site's chrome, "no view restriction anywhere") never outlives a change."""
+"""Pages, served by Wagtail's own routing and site lookup, show every change at once: addresses,
+site roots, the header's sections, view restrictions, a fiche's places, a draft's preview."""
 
 import pytest
 from django.db import connection
@@ -39,7 +39,7 @@ def _not_served(client, url, now_at=None):
 def test_a_renamed_or_moved_fiche_is_never_served_at_its_old_address(site, client):
     fiche = builders.fiche(site["fiche_index"], "Aide alimentaire")
     old_url = fiche.url
-    assert _served(client, old_url)[0] == 200  # the route is now in the cache
+    assert _served(client, old_url)[0] == 200
 
     fiche.slug = "colis-alimentaires"
     fiche.save_revision().publish()
@@ -52,7 +52,7 @@ def test_a_renamed_or_moved_fiche_is_never_served_at_its_old_address(site, clien
     assert _served(client, "/structures/colis-alimentaires/")[0] == 200
 
 
-def test_an_unpublished_or_deleted_fiche_is_gone_even_with_its_route_in_the_cache(site, client):
+def test_an_unpublished_or_deleted_fiche_is_gone(site, client):
     fiche = builders.fiche(site["fiche_index"], "Aide alimentaire")
     url = fiche.url
     assert _served(client, url)[0] == 200
@@ -64,7 +64,7 @@ def test_an_unpublished_or_deleted_fiche_is_gone_even_with_its_route_in_the_cach
     assert _served(client, url)[0] == 404
 
 
-def test_the_home_page_kept_with_its_site_shows_its_latest_version(site, client):
+def test_the_home_page_shows_its_latest_version(site, client):
     assert _served(client, "/")[0] == 200
     home = site["home"]
     home.intro = "<p>Bienvenue aux agents d’accueil du réseau.</p>"
@@ -85,7 +85,7 @@ def test_a_site_root_moved_or_republished_is_served_as_it_is_now(site, client):
     builders.fiche(site["fiche_index"], "Aide alimentaire")
     Site.objects.filter(is_default_site=True).update(root_page=site["fiche_index"])
     Site.objects.get(is_default_site=True).save()
-    assert _served(client, "/aide-alimentaire/")[0] == 200  # the site and its root are cached
+    assert _served(client, "/aide-alimentaire/")[0] == 200
 
     index = site["fiche_index"]
     index.title = "Toutes les fiches du réseau"
@@ -114,7 +114,7 @@ def test_sections_and_departement_name_in_the_header_follow_their_changes(site, 
 
 def test_a_view_restriction_added_later_is_enforced_at_once(site, client):
     fiche = builders.fiche(site["fiche_index"], "Aide alimentaire")
-    assert _served(client, fiche.url)[0] == 200  # "no restriction anywhere" is now in the cache
+    assert _served(client, fiche.url)[0] == 200
 
     PageViewRestriction.objects.create(page=site["fiche_index"], restriction_type=PageViewRestriction.LOGIN)
     response = client.get(fiche.url)
@@ -122,13 +122,13 @@ def test_a_view_restriction_added_later_is_enforced_at_once(site, client):
 
 
 def _fiche_page_queries(client, url):
-    client.get(url, headers={"user-agent": BROWSER})  # fills the caches (site, route, fragments)
+    client.get(url, headers={"user-agent": BROWSER})
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url, headers={"user-agent": BROWSER}).status_code == 200
     return len(ctx.captured_queries)
 
 
-def test_a_fiche_page_costs_two_queries_whatever_its_number_of_places(site, client, settings):
+def test_a_fiche_page_costs_as_many_queries_whatever_its_number_of_places(site, client):
     autun = builders.commune(builders.AUTUN)
     few = builders.fiche(
         site["fiche_index"],
@@ -140,20 +140,14 @@ def test_a_fiche_page_costs_two_queries_whatever_its_number_of_places(site, clie
         "Accès aux soins",
         places=[builders.structure(site["structure_index"], autun, f"Lieu {i}") for i in range(6)],
     )
-    # The page's own row and the consultation counted: its places are kept with the results.
-    assert _fiche_page_queries(client, few.url) == 2
-    assert _fiche_page_queries(client, many.url) == 2
-    # Without that cache, one more: the places with their communes, however many.
-    settings.FICHES_RESULTS_CACHE_SECONDS = 0
-    assert _fiche_page_queries(client, few.url) == 3
-    assert _fiche_page_queries(client, many.url) == 3
+    assert _fiche_page_queries(client, few.url) == _fiche_page_queries(client, many.url)
 
 
 def test_the_places_kept_for_a_fiche_page_follow_every_change_at_once(site, client):
     autun = builders.commune(builders.AUTUN)
     ccas = builders.structure(site["structure_index"], autun, "CCAS d’Autun")
     fiche = builders.fiche(site["fiche_index"], "Aide alimentaire", places=[ccas])
-    assert "CCAS d’Autun" in _served(client, fiche.url)[1]  # the places are now in the cache
+    assert "CCAS d’Autun" in _served(client, fiche.url)[1]
 
     ccas.title = "Centre communal d’action sociale d’Autun"
     ccas.save_revision().publish()
@@ -171,34 +165,14 @@ def test_the_places_kept_for_a_fiche_page_follow_every_change_at_once(site, clie
     assert "Centre communal d’action sociale d’Autun" not in html and "Maison des solidarités d’Autun" in html
 
 
-def test_a_page_read_by_its_route_has_every_field_the_orm_reads(site):
-    from fiches.models import FichePage
-    from home.models import HomePage, by_pk
-    from territories.models import StructurePage
-
-    autun = builders.commune(builders.AUTUN)
-    ccas = builders.structure(site["structure_index"], autun, "CCAS d’Autun", phone="03 85 00 00 00")
-    fiche = builders.fiche(site["fiche_index"], "Aide alimentaire", places=[ccas])
-    fiche.body = [("conditions", "<p>Colis alimentaires chaque mardi.</p>")]
-    fiche.save_revision().publish()
-    for model, pk in ((FichePage, fiche.pk), (StructurePage, ccas.pk), (HomePage, site["home"].pk)):
-        read, expected = by_pk(model, pk), model.objects.get(pk=pk)
-        assert type(read) is model and read.pk == pk and not read.get_deferred_fields()
-        for field in model._meta.concrete_fields:
-            assert field.value_from_object(read) == field.value_from_object(expected), field.name
-        assert not read._state.adding and read._state.db == "default"
-    assert "Colis alimentaires chaque mardi." in str(by_pk(FichePage, fiche.pk).body[0].value)
-    assert by_pk(FichePage, ccas.pk) is None and by_pk(FichePage, 10**9) is None
-
-
-def test_a_draft_previewed_shows_its_own_places_not_those_kept(site, client):
+def test_a_draft_previewed_shows_its_own_places_not_the_published_ones(site, client):
     from fiches.models import FichePage
 
     autun = builders.commune(builders.AUTUN)
     ccas = builders.structure(site["structure_index"], autun, "CCAS d’Autun")
     mds = builders.structure(site["structure_index"], autun, "Maison des solidarités d’Autun")
     fiche = builders.fiche(site["fiche_index"], "Aide alimentaire", places=[ccas])
-    assert "Maison des solidarités" not in _served(client, fiche.url)[1]  # its places now kept
+    assert "Maison des solidarités" not in _served(client, fiche.url)[1]
     draft = fiche.get_latest_revision_as_object()
     draft.places.add(FichePlace(structure=mds))
     draft.save_revision()
