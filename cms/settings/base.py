@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "home.context_processors.navigation",
+                "territories.context_processors.base_template",
                 "fiches.handout_views.selection_count",
             ],
         },
@@ -249,6 +250,9 @@ TERRITORIES_DATA_DIR = Path(os.environ.get("TERRITORIES_DATA_DIR", BASE_DIR / "d
 FICHES_DATA_INCLUSION_DIR = BASE_DIR / "data" / "data-inclusion-schema" / "v1"
 # `manage.py load_demo` creates demo accounts with public passwords: never in production.
 REPERES_ALLOW_DEMO = False
+# The template the public pages of fiches, territories and moderation extend (their blocks: title,
+# extra_head, body_class, content), given to them by territories.context_processors.base_template.
+REPERES_BASE_TEMPLATE = "base.html"
 # Printed handouts take the département's name, logo and footer from the site settings.
 FICHES_HANDOUT_BRANDING = "home.branding.handout_branding"
 # An agent's selection, printed as one PDF (one page per fiche), holds at most this many fiches.
