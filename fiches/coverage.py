@@ -48,7 +48,7 @@ def commune_ids(fiche):
         return ids
     if kind == CoverageKind.EPCI:
         return set(epci_communes(fiche.coverage_epcis.all()).values_list("pk", flat=True))
-    return set(fiche.coverage_communes.values_list("pk", flat=True))
+    return {commune.pk for commune in fiche.coverage_communes.all()}  # also unsaved (imports)
 
 
 def _covered(communes):

@@ -715,10 +715,10 @@ class StructurePage(OwnedPage, Verified, Page):
             )
 
     def save(self, *args, **kwargs):
-        self._derive_position()
+        self.derive_position()
         super().save(*args, **kwargs)
 
-    def _derive_position(self):
+    def derive_position(self):
         point = parse_point(self.location)
         if point:
             self.latitude, self.longitude = point

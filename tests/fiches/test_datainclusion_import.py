@@ -385,3 +385,43 @@ def test_an_api_refusing_the_token_gives_a_french_message(site, tmp_path, httpse
         CommandError, match="a répondu 401 \\(jeton absent ou refusé : DATA_INCLUSION_API_TOKEN\\)"
     ):
         call_command("import_datainclusion", api=httpserver.url_for("/"), report=str(tmp_path / "r.csv"))
+
+
+def test_pages_written_in_bulk_are_whole_wagtail_pages_for_every_reader(site, tmp_path, admin_client, client):
+    """A first import writes its new pages a batch at a time (territories.bulk.NewPages): the
+    tree, revisions, history, search, public page and editor must be as Wagtail's own calls
+    leave them, and Wagtail's own calls must work on them afterwards."""
+    from wagtail.models import Page
+
+    services = [service(id=f"v-{n}", nom=f"Atelier numérique n° {n}") for n in range(5)]
+    services.append(service(id="v-same", nom="Atelier numérique n° 1"))  # a title already taken
+    run(tmp_path, [structure(horaires_accueil="Mo-Fr 09:00-12:00")], services)
+
+    assert all(not problems for problems in Page.find_problems())  # paths, depth, numchild
+    importer = User.objects.get(username="import-datainclusion")
+    fiches = FichePage.objects.filter(source="dora")
+    assert fiches.count() == 6 and len({f.slug for f in fiches}) == 6
+    for fiche in fiches:
+        assert fiche.live and not fiche.has_unpublished_changes
+        assert fiche.latest_revision_id == fiche.live_revision_id
+        assert fiche.live_revision.user == importer
+        assert fiche.live_revision.as_object().title == fiche.title
+        actions = set(PageLogEntry.objects.filter(page=fiche).values_list("action", flat=True))
+        assert actions == {"wagtail.create", "wagtail.publish"}
+        assert fiche.covered_communes.count() == 0  # département-wide: matched by its kind
+    place = StructurePage.objects.get(source="dora")
+    assert (place.latitude, place.longitude) != (None, None) and place.opening_slots.count() == 5
+
+    fiche = fiches.get(source_id="v-3")
+    page = client.get(fiche.url)
+    assert page.status_code == 200 and "Centre social Les Tilleuls" in page.content.decode()
+    assert fiche.url in client.get("/recherche/", {"q": "atelier numérique"}).content.decode()
+    for view in ("edit", "history"):
+        assert admin_client.get(f"/admin/pages/{fiche.pk}/{view}/").status_code == 200
+
+    # Wagtail's own calls on and beside them: an edit published, a page added by hand.
+    fiche.title = "Atelier numérique du mardi"
+    fiche.save_revision(user=importer).publish()
+    added = builders.fiche(site["fiche_index"], "Permanence ajoutée à la main")
+    assert added.path > max(f.path for f in fiches.exclude(pk=added.pk))
+    assert all(not problems for problems in Page.find_problems())
