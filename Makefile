@@ -47,9 +47,11 @@ check: lint
 	$(PY) -m pytest -q -n 2
 
 # Search and navigation at 1,000 / 10,000 / 100,000 fiches (BENCH_DATABASE=postgres for
-# PostgreSQL); each size's database is built once and kept.
+# PostgreSQL); each size's database is built once and kept. Then the data·inclusion import of
+# 25,000 services (bench-import).
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/datainclusion.py
 
 # import_datainclusion on a synthetic feed of BENCH_IMPORT_SIZE (25,000) services placed in the
 # real communes; a fresh database each run. Prints `bench import_datainclusion <n> seconds=<s>`.

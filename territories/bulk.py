@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.text import slugify
 from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
+from modelcluster.queryset import FakeQuerySet
 from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.search.backends import get_search_backends
 from wagtail.signal_handlers import disable_reference_index_auto_update, reference_index_auto_update_disabled
@@ -41,7 +42,7 @@ class NewPages:
 
         batch = NewPages(parent, user)
         for page in pages:
-            batch.add(page)          # validates (full_clean): a ValidationError leaves it out
+            batch.add(page)          # validated (full_clean): a ValidationError leaves it out
         written = batch.write()
     """
 
@@ -79,8 +80,10 @@ class NewPages:
         page.depth = self.parent.depth + 1
         page.path = Page._get_path(self.parent.path, page.depth, self.next_position)
         page.url_path = f"{self.parent.url_path}{page.slug}/"
-        # Unique fields: the path and slug are chosen here, the translation key is new.
-        page.full_clean(validate_unique=False, validate_constraints=False)
+        # Unique fields: the path and slug are chosen here, the translation key is new. Foreign
+        # keys are not looked up again: the caller assigns saved objects.
+        relations = [f.name for f in self.model._meta.concrete_fields if f.is_relation]
+        page.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
         self.next_position += 1
         self.slugs.add(page.slug)
         self.pages.append(page)
@@ -95,9 +98,11 @@ class NewPages:
         children = [r.get_accessor_name() for r in get_all_child_relations(self.model)]
         m2m = [f.name for f in get_all_child_m2m_relations(self.model)]
         for page in pages:
-            # Read while unsaved: the in-memory values, without a query; kept for after the pk.
+            # The in-memory values of an unsaved page (a FakeQuerySet; an empty QuerySet when
+            # none was assigned), kept in memory for after the pk is set.
             for name in children + m2m:
-                setattr(page, name, list(getattr(page, name).all()))
+                values = getattr(page, name).all()
+                setattr(page, name, list(values) if isinstance(values, FakeQuerySet) else [])
             page.content_type = content_type
             page.translation_key = page.translation_key or uuid.uuid4()
             page.live, page.has_unpublished_changes, page.expired = True, False, False

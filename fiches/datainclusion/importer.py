@@ -22,6 +22,7 @@
   through Wagtail's revisions and workflow one page at a time.
 """
 
+import functools
 import hashlib
 import json
 import re
@@ -312,6 +313,12 @@ def coverage(codes):
     return CoverageKind.COMMUNES, [], communes
 
 
+@functools.lru_cache(maxsize=1024)
+def _coverage_of(codes):
+    """`coverage`, read once per zone during an import (feeds repeat the same zones)."""
+    return coverage(list(codes))
+
+
 # --- Structures -------------------------------------------------------------------------
 
 
@@ -427,8 +434,12 @@ def fiche_key(record):
     return record["source"], record["id"]
 
 
-def _find_fiche(source, fiche_id, own):
-    page = FichePage.objects.filter(source=source, source_id=fiche_id).first()
+def _find_fiche(source, fiche_id, own, known=None):
+    """The fiche of (source, id); `known`: those of the batch, read in one query."""
+    if known is not None:
+        page = known.get((source, fiche_id))
+    else:
+        page = FichePage.objects.filter(source=source, source_id=fiche_id).first()
     if page is None and source == own and fiche_id.isdigit():
         page = FichePage.objects.exclude(source=own).filter(pk=int(fiche_id)).first()
     return page
@@ -502,7 +513,7 @@ def _apply_service(records, places, cover, themes, publics):
     return apply
 
 
-def _import_fiche(group, structure_pages, batch, user, result, own, themes_by_code, publics_by_code):
+def _import_fiche(group, structure_pages, batch, user, result, own, themes_by_code, publics_by_code, known):
     """One fiche from its records [(position, record, file_label)] (one per place)."""
     records = [r for _p, r, _f in group]
     first_position, first, file_label = group[0]
@@ -527,7 +538,7 @@ def _import_fiche(group, structure_pages, batch, user, result, own, themes_by_co
             return
         places.append(structure)
     try:
-        cover = coverage(first.get("zone_eligibilite"))
+        cover = _coverage_of(tuple(first.get("zone_eligibilite") or ()))
     except ValueError as exc:
         result.rejected.append(
             Rejection(file_label, first_position, first["id"], "zone_eligibilite", str(exc))
@@ -544,7 +555,7 @@ def _import_fiche(group, structure_pages, batch, user, result, own, themes_by_co
         key=lambda r: r["_place"] or 0,
     )
     digest = fingerprint(projected)
-    page = _find_fiche(source, fiche_id, own)
+    page = _find_fiche(source, fiche_id, own, known)
     if page is not None:
         if page.source_hash == digest:
             result.unchanged += 1
@@ -570,15 +581,15 @@ def _import_fiche(group, structure_pages, batch, user, result, own, themes_by_co
     if page.pk is not None:  # a new page is completed once its batch is written (_complete_fiches)
         page.refresh_from_db(fields=["coverage_kind"])
         FichePage.objects.filter(pk=page.pk).update(source_hash=digest)
-        _keep_source_zone(page, first.get("zone_eligibilite") or [])
+        kept = _kept_zone(page, first.get("zone_eligibilite") or [])
+        FichePage.objects.filter(pk=page.pk).update(source_zone=kept)
 
 
-def _keep_source_zone(page, zone):
-    """Keep the record's zone for the export when it says more than what the fiche covers here
-    (a region, the whole country)."""
+def _kept_zone(page, zone):
+    """The record's zone, kept for the export when it says more than what the fiche covers
+    here (a region, the whole country)."""
     computed = export.zone_eligibilite(page)
-    kept = {"zone": zone, "coverage": computed} if zone and sorted(zone) != sorted(computed or []) else {}
-    FichePage.objects.filter(pk=page.pk).update(source_zone=kept)
+    return {"zone": zone, "coverage": computed} if zone and sorted(zone) != sorted(computed or []) else {}
 
 
 def _complete_fiches(pages):
@@ -588,9 +599,10 @@ def _complete_fiches(pages):
         for page in pages
         for commune_id in commune_ids(page)
     )
-    for page in pages:
-        if page.source_zone.get("zone"):
-            _keep_source_zone(page, page.source_zone["zone"])
+    zoned = [page for page in pages if page.source_zone.get("zone")]
+    for page in zoned:
+        page.source_zone = _kept_zone(page, page.source_zone["zone"])
+    FichePage.objects.bulk_update(zoned, ["source_zone"])
     _index_references(pages)
     if search_rows.enabled():
         search_rows.refresh([page.pk for page in pages])
@@ -648,6 +660,7 @@ def run_import(
     own = source_name()
     user = import_user()
     results = {"structures": ImportResult(), "services": ImportResult()}
+    _coverage_of.cache_clear()  # the communes and EPCI may have changed since the last import
 
     good = _checked(structures, "structure", structures_label, results["structures"])
     structure_pages = {}
@@ -687,6 +700,10 @@ def run_import(
     bar = _progress(len(groups), "services", progress)
     for chunk in _chunks(list(groups.values()), batch_size):
         with transaction.atomic(), reference_index_paused():
+            known = {
+                (page.source, page.source_id): page
+                for page in FichePage.objects.filter(source_id__in={fiche_key(g[0][1])[1] for g in chunk})
+            }
             for group in chunk:
                 _import_fiche(
                     group,
@@ -697,6 +714,7 @@ def run_import(
                     own,
                     themes_by_code,
                     publics_by_code,
+                    known,
                 )
             _complete_fiches(batch.write())
         if bar is not None:
