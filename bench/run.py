@@ -260,7 +260,7 @@ def run_size(size, rounds, number):
     samples = {name: measure(client, urls, rounds, start) for name, urls in pages.items()}
     with override_settings(FICHES_RESULTS_CACHE_SECONDS=0):
         for name, urls in pages.items():
-            if name != "fiche_page":
+            if name not in ("fiche_page", "reference_page"):
                 samples[f"{name}_uncached"] = measure(client, urls, rounds, start)
     print(f"  {size} : boucle de référence {calibration_ms():.0f} ms après la passe", file=sys.stderr)
     return samples
