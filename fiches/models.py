@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -484,7 +485,9 @@ class FichePage(OwnedPage, Verified, Page):
         rows = [(_("Type de service"), self.get_service_type_display() if self.service_type else "", "")]
         for name in ("reception_modes", "mobilisation_modes", "mobilisable_by"):
             field = self._meta.get_field(name)
-            rows.append((field.verbose_name, ", ".join(map(str, field.labels(getattr(self, name)))), ""))
+            rows.append(
+                (capfirst(field.verbose_name), ", ".join(map(str, field.labels(getattr(self, name)))), "")
+            )
         phone, email = self.service_phone, self.service_email
         rows += [
             (_("Lien de mobilisation"), self.mobilisation_link, self.mobilisation_link),

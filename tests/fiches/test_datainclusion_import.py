@@ -314,6 +314,8 @@ def test_no_field_is_lost_and_the_agent_sees_how_to_reach_the_service(site, tmp_
     page = client.get(FichePage.objects.get(source_id="dora--v1").url).content.decode()
     for shown in (
         "Accès au service",
+        "Modes d’accueil",  # labels as sentences, not the fields' lower-case names
+        "Comment mobiliser le service",
         "Téléphoner",
         "Les professionnels",
         "https://exemple.fr/demande",
