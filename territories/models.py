@@ -11,8 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -329,26 +328,6 @@ class DepartementPage(Page):
         return context
 
 
-class TerritoirePageQuerySet(VisiblePageQuerySet):
-    def covering(self, commune, departement_code):
-        """The territories whose covered communes include `commune` (a Commune, its pk or an
-        OuterRef) of `departement_code`: the communes added, plus the communes of the EPCI chosen
-        that lie in the territory's own département (an EPCI may straddle two). The one statement
-        of the rule for a commune; `TerritoirePage.covered_communes()` reads it from the
-        territory's side and the search table writes it in SQL, for migrations (tests keep the
-        three in step)."""
-        parent = DepartementPage.objects.filter(
-            path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
-        ).values("code")[:1]
-        return (
-            self.annotate(parent_departement_code=Subquery(parent))
-            .filter(
-                Q(communes=commune) | Q(epcis__communes=commune, parent_departement_code=departement_code)
-            )
-            .distinct()
-        )
-
-
 class TerritoirePage(Page):
     """A territoire d'action sociale (TAS): EPCI and/or communes chosen in the admin."""
 
@@ -380,18 +359,19 @@ class TerritoirePage(Page):
         verbose_name = _("territoire d’action sociale")
         verbose_name_plural = _("territoires d’action sociale")
 
-    objects = PageManager.from_queryset(TerritoirePageQuerySet)()
+    objects = PageManager.from_queryset(VisiblePageQuerySet)()
 
     @classmethod
     def covering(cls, commune):
-        """The visible territories covering `commune`, by title, in one query."""
-        return cls.objects.visible().covering(commune, commune.departement_code).order_by("title")
+        """The visible territories whose `covered_communes()` include `commune`, by title (a
+        département has a handful of territories: one query each)."""
+        territories = cls.objects.visible().order_by("title")
+        return [t for t in territories if t.covered_communes().filter(pk=commune.pk).exists()]
 
     def covered_communes(self):
-        """Communes of the chosen EPCI (those of the territory's département) plus the communes
-        added: TerritoirePageQuerySet.covering read from the communes' side. It reads the page's
-        own relations, not the database, so that a preview shows the communes being chosen; a
-        test checks that both sides agree on every commune."""
+        """The rule, stated once: the communes of the chosen EPCI that lie in the territory's
+        département (an EPCI may straddle two), plus the communes added. It reads the page's own
+        relations, not the database, so that a preview shows the communes being chosen."""
         code = self.get_parent().specific.code if self.get_parent() else departement_code()
         return Commune.objects.filter(
             Q(epci__in=self.epcis.all(), departement_code=code) | Q(pk__in=self.communes.all())

@@ -67,8 +67,8 @@ def test_a_territory_keeps_epci_members_outside_the_departement_out(world):
 
 
 def test_a_territory_covers_a_commune_exactly_when_the_commune_is_among_its_communes(world):
-    """TerritoirePage.covering (from a commune) and covered_communes (from a territory) state the
-    same rule, the EPCI member of another département included."""
+    """TerritoirePage.covering (from a commune) finds what covered_communes (from a territory)
+    says, the EPCI member of another département included."""
     from territories.models import Commune, TerritoirePage
 
     territories = [
