@@ -4,9 +4,10 @@
 - It never fetches anything outside the site's own static and media files
   (`LocalOnlyURLFetcher`): a missing logo or an external image in the content is skipped,
   the PDF is produced without it.
-- A handout never takes more than one page: `fit_to_one_page` tries smaller type, then
-  clamps long texts and lists with a visible "…" and a "suite en ligne" note beside the QR
-  code that leads to the online fiche.
+- A handout never takes more than one page: `fit_to_one_page` gives way in the order of
+  FIT_LEVELS (a little smaller type, far places, secondary hours, long free texts cut at a
+  sentence's end, smaller type; the lists of conditions, steps and documents last), with a
+  visible "…" and a "suite en ligne" note beside the QR code that leads to the online fiche.
 - PDFs are cached per page revision, commune, audience and day (the printing date is on the
   sheet) and the results generation (fiches.result_cache: any page, taxonomy, view restriction
   or site setting saved makes new ones). A selection's PDF is cached the same way, keyed by
@@ -15,6 +16,7 @@
 
 import hashlib
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -227,39 +229,118 @@ def structure_handout(structure, request, include_pro=False):
 
 # --- Rendering and fitting --------------------------------------------------------------
 
-# (font size in pt, max items per list, max characters per item, max summary characters)
+
+@dataclass(frozen=True)
+class FitLevel:
+    """How much one rendering of a sheet gives way; each level gives way at least as much as
+    the one before, in the order the sheet's readers can best spare: a little smaller type,
+    then the far places, then the secondary hours, then long free texts (summary, "À savoir",
+    professional note, cut at a sentence's end), then smaller type again. The lists of
+    conditions, steps and documents are clamped only by the last levels, tried once everything
+    else has given way and the sheet is still full."""
+
+    font_size: float
+    places: int = PLACES_ON_HANDOUT
+    hours_lines: int | None = None  # opening-hours lines kept per place
+    free_chars: int | None = None  # characters kept of each long free text
+    max_items: int | None = None  # items kept per list of conditions, steps, documents
+    item_chars: int | None = None  # characters kept of each such item
+
+
 FIT_LEVELS = [
-    (10.5, None, None, None),
-    (9.5, None, None, None),
-    (8.5, None, None, None),
-    (8.5, 8, 260, 600),
-    (8, 5, 160, 350),
-    (7.5, 3, 100, 200),
-    (7.5, 2, 60, 120),
+    FitLevel(10.5),
+    FitLevel(10),
+    FitLevel(9.5),
+    FitLevel(9.5, places=2),
+    FitLevel(9.5, places=1),
+    FitLevel(9.5, places=1, hours_lines=2),
+    FitLevel(9.5, places=1, hours_lines=2, free_chars=600),
+    FitLevel(9, places=1, hours_lines=2, free_chars=400),
+    FitLevel(8.5, places=1, hours_lines=2, free_chars=250),
+    FitLevel(8, places=1, hours_lines=1, free_chars=160),
+    FitLevel(7.5, places=1, hours_lines=1, free_chars=160),
+    # The sheet is full: only now do the lists give way.
+    FitLevel(7.5, places=1, hours_lines=1, free_chars=120, max_items=12, item_chars=220),
+    FitLevel(7.5, places=1, hours_lines=1, free_chars=120, max_items=8, item_chars=160),
+    FitLevel(7, places=1, hours_lines=1, free_chars=100, max_items=5, item_chars=120),
+    FitLevel(7, places=1, hours_lines=1, free_chars=80, max_items=3, item_chars=90),
+    FitLevel(7, places=1, hours_lines=1, free_chars=60, max_items=2, item_chars=60),
 ]
+# The first level at which a list of conditions, steps or documents may lose items.
+FIRST_LIST_LEVEL = next(i for i, level in enumerate(FIT_LEVELS) if level.max_items is not None)
 ELLIPSIS = "…"
+SENTENCE_END = re.compile(r"(?<=[.!?…»)])\s+")
 
 
 def _clip(text, limit):
+    """`text` cut at a word boundary before `limit` characters, with a visible "…"."""
     if limit is None or len(text) <= limit:
         return text, False
     cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
     return cut.rstrip(" ,;:.") + " " + ELLIPSIS, True
 
 
-def _clamp_sections(sections, max_items, max_chars):
+def _sentences(text, limit):
+    """The whole sentences of `text` that fit in `limit` characters (at least the first one),
+    followed by "…" when some were left out: never a sentence cut in its middle."""
+    if limit is None or len(text) <= limit:
+        return text, False
+    sentences = SENTENCE_END.split(text)
+    kept = sentences[0]
+    for sentence in sentences[1:]:
+        if len(kept) + 1 + len(sentence) > limit:
+            break
+        kept = f"{kept} {sentence}"
+    if kept == text:
+        return text, False
+    return f"{kept} {ELLIPSIS}", True
+
+
+def _free_text(items, limit):
+    """Paragraphs of free text kept to `limit` characters in all, at sentence boundaries."""
+    if limit is None:
+        return list(items), False
+    kept, used = [], 0
+    for item in items:
+        if used and used + len(item) > limit:
+            return [*kept, ELLIPSIS], True
+        text, cut = _sentences(item, max(limit - used, 1))
+        kept.append(text)
+        used += len(text)
+        if cut:
+            return kept, True
+    return kept, False
+
+
+def _clamp_sections(sections, level):
     clipped, truncated = [], False
     for section in sections:
+        if not section.as_list:
+            items, cut = _free_text(section.items, level.free_chars)
+            truncated |= cut
+            clipped.append(Section(section.heading, items, section.ordered, section.as_list))
+            continue
         items = section.items
-        if max_items is not None and len(items) > max_items:
-            items, truncated = items[:max_items] + [ELLIPSIS], True
+        if level.max_items is not None and len(items) > level.max_items:
+            items, truncated = items[: level.max_items] + [ELLIPSIS], True
         new_items = []
         for item in items:
-            text, cut = _clip(item, max_chars)
+            text, cut = _clip(item, level.item_chars)
             truncated |= cut
             new_items.append(text)
         clipped.append(Section(section.heading, new_items, section.ordered, section.as_list))
     return clipped, truncated
+
+
+def _fit_places(places, level):
+    kept, truncated = places[: level.places], len(places) > level.places
+    if level.hours_lines is not None:
+        for i, place in enumerate(kept):
+            hours = place["hours"] or []
+            if len(hours) > level.hours_lines:
+                kept[i] = {**place, "hours": [*hours[: level.hours_lines], ("", ELLIPSIS)]}
+                truncated = True
+    return kept, truncated
 
 
 def qr_data_uri(url):
@@ -267,14 +348,17 @@ def qr_data_uri(url):
 
 
 def handout_html(handout, branding, level=0, printed_on=None):
-    size, max_items, max_chars, max_summary = FIT_LEVELS[level]
-    sections, truncated = _clamp_sections(handout.sections, max_items, max_chars)
-    pro_sections, pro_cut = _clamp_sections(handout.pro_sections, max_items, max_chars)
-    summary, summary_cut = _clip(handout.summary, max_summary)
-    title, title_cut = _clip(handout.title, 200 if max_items else None)
-    places = handout.places
-    if max_items is not None and max_items < 3:
-        places = places[:1]
+    fit = FIT_LEVELS[level]
+    sections, truncated = _clamp_sections(handout.sections, fit)
+    pro_sections = []
+    for section in handout.pro_sections:
+        # The professional note is free text: whole sentences, never one cut in its middle.
+        items, cut = _free_text(section.items, fit.free_chars)
+        pro_sections.append(Section(section.heading, items))
+        truncated |= cut
+    summary, summary_cut = _sentences(handout.summary, fit.free_chars)
+    title, title_cut = _clip(handout.title, 200 if fit.max_items else None)
+    places, places_cut = _fit_places(handout.places, fit)
     context = {
         "h": handout,
         "title": title,
@@ -282,8 +366,8 @@ def handout_html(handout, branding, level=0, printed_on=None):
         "sections": sections,
         "pro_sections": pro_sections,
         "places": places,
-        "truncated": truncated or pro_cut or summary_cut or title_cut or len(places) < len(handout.places),
-        "font_size": size,
+        "truncated": truncated or summary_cut or title_cut or places_cut,
+        "font_size": fit.font_size,
         "qr": qr_data_uri(handout.online_url),
         "printed_on": printed_on or timezone.localdate(),
         "departement_name": branding.departement_name,
@@ -311,30 +395,37 @@ def render_document(html):
     )
 
 
-def fit_to_one_page(handout, branding):
-    """The handout rendered on exactly one A4 page, with the least clamping that fits.
+def fit(handout, branding):
+    """(document, level): the handout rendered on exactly one A4 page at the first level of
+    FIT_LEVELS that fits, i.e. giving way as little as the sheet allows.
 
-    Most sheets fit as they are (one rendering). Otherwise, since each level is tighter than
-    the one before, a binary search over the levels finds the first that fits in about three
-    more renderings.
+    Most sheets fit as they are (one rendering). Otherwise, since each level gives way at
+    least as much as the one before, a binary search over the levels finds the first that
+    fits in about four more renderings.
     """
     document = render_document(handout_html(handout, branding, 0))
     if len(document.pages) == 1:
-        return document
+        return document, 0
     low, high, best = 1, len(FIT_LEVELS) - 1, None
     while low <= high:
         level = (low + high) // 2
         candidate = render_document(handout_html(handout, branding, level))
         if len(candidate.pages) == 1:
-            best, high = candidate, level - 1
+            best, high = (candidate, level), level - 1
         else:
             low = level + 1
     if best is not None:
         return best
     # Even the tightest level overflowed (absurd input): keep the first page, whose footer
     # carries the "suite en ligne" mark and the QR code.
-    document = render_document(handout_html(handout, branding, len(FIT_LEVELS) - 1))
-    return document.copy(document.pages[:1])
+    last = len(FIT_LEVELS) - 1
+    document = render_document(handout_html(handout, branding, last))
+    return document.copy(document.pages[:1]), last
+
+
+def fit_to_one_page(handout, branding):
+    """The handout rendered on exactly one A4 page, with the least clamping that fits."""
+    return fit(handout, branding)[0]
 
 
 # --- Cache ------------------------------------------------------------------------------

@@ -123,14 +123,17 @@ def test_the_qr_code_leads_to_the_online_fiche(world, rf):
 
 def test_with_a_commune_the_handout_lists_the_three_nearest_places(world, client):
     fiche = usual_fiche(world)
-    text = pdf.text(get_pdf(client, f"/imprimer/fiche/{fiche.pk}.pdf", commune="Le Creusot"))
+    content = get_pdf(client, f"/imprimer/fiche/{fiche.pk}.pdf", commune="Le Creusot")
+    text = pdf.text(content)
 
     assert "les plus proches de : Le Creusot" in text
     # Le Creusot (0 km), Autun (17.8 km), Charolles; Mâcon is the fourth, left out.
     assert text.index("CCAS Le Creusot") < text.index("CCAS Autun") < text.index("CCAS Charolles")
     assert "CCAS Mâcon" not in text
     assert "17,8 km" in text
-    assert "Lundi : 09:00–12:00" in text and "Mardi : 14:00–17:00 (sur rendez-vous)" in text
+    # Compact: at the sheet's real type size "rendez-vous" may break at its hyphen.
+    compact = pdf.compact(content)
+    assert "Lundi:09:00–12:00" in compact and "Mardi:14:00–17:00(surrendez-vous)" in compact
 
 
 LONG_WORD = "Anticonstitutionnellement" * 6
@@ -416,3 +419,53 @@ def test_the_selection_pdf_is_cached_per_revision_commune_and_audience(
     client.logout()
     select(client, first, second)
     assert PRO_MARKER not in pdf.text(get_pdf(client, "/selection/fiches.pdf", pro="1"))
+
+
+def test_the_type_size_of_each_level_reaches_the_sheet_in_the_french_locale(world, rf):
+    fiche = usual_fiche(world)
+    handout = handouts.fiche_handout(fiche, rf.get("/", HTTP_HOST="localhost"))
+    branding = handouts.Branding("Saône-et-Loire")
+    assert "font-size: 10.5pt" in handouts.handout_html(handout, branding, 0)
+    # Each level is a real change of type size WeasyPrint reads ("10,5pt" it would ignore).
+    sizes = [level.font_size for level in handouts.FIT_LEVELS]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+
+
+def test_far_places_give_way_before_any_condition_step_or_document(world, client):
+    conditions = [f"Condition numéro {i} à remplir par le demandeur au jour de la demande" for i in range(12)]
+    steps = [f"Étape numéro {i} : se rendre au guichet avec le dossier complet et signé" for i in range(12)]
+    documents = [f"Document numéro {i}, original et copie" for i in range(10)]
+    fiche = usual_fiche(world, body=body(conditions, steps, documents))
+
+    content = get_pdf(client, f"/imprimer/fiche/{fiche.pk}.pdf", commune="Le Creusot")
+
+    assert pdf.pages(content) == 1
+    compact = pdf.compact(content)
+    for item in conditions + steps + documents:
+        assert item.replace(" ", "") in compact, item
+    assert "CCASLeCreusot" in compact  # the nearest place stays
+    assert "CCASCharolles" not in compact  # the farthest gave way
+    assert "suiteenligne" in compact
+
+
+def test_the_professional_note_is_cut_between_sentences_never_inside_one(world, client):
+    sentences = [f"Le partenaire numéro {i} répond sous huit jours ouvrés au plus." for i in range(60)]
+    fiche = usual_fiche(
+        world,
+        body=body(
+            ["Résider dans le département"], ["Prendre rendez-vous"], ["Pièce d’identité"], "Texte. " * 200
+        ),
+    )
+    fiche.pro_content = "<p>" + " ".join(sentences) + "</p>"
+    fiche.save_revision().publish()
+    handout = handouts.fiche_handout(fiche, client.get("/").wsgi_request, include_pro=True)
+    document, level = handouts.fit(handout, handouts.Branding("Saône-et-Loire"))
+    compact = pdf.compact(document.write_pdf())
+
+    assert level > 0
+    shown = [s for s in sentences if s.replace(" ", "") in compact]
+    assert 0 < len(shown) < len(sentences)
+    # The sentences shown are the first ones, whole; nothing of the next one is on the sheet.
+    assert shown == sentences[: len(shown)]
+    assert f"numéro{len(shown)}" not in compact
+    assert "Résiderdansledépartement" in compact and "Pièced’identité" in compact
