@@ -68,6 +68,11 @@ def test_main_pages_fit_a_phone_and_a_laptop_and_a_phone_sees_the_first_result(j
                     "return [r.getBoundingClientRect().top + window.scrollY, window.innerHeight]"
                 )
                 assert top < screen, f"premier résultat à {top} px, sous le premier écran ({screen} px)"
+                # The facets wait behind "Filtrer", which opens them (a <details>: no script).
+                facet = journey.find(".facets ul a")
+                assert not facet.is_displayed()
+                journey.find(".facets summary").click()
+                assert facet.is_displayed()
 
 
 def axe_violations(driver):
