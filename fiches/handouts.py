@@ -32,7 +32,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from territories.links import url_from_setting
+from territories.links import page_public_url, public_url, url_from_setting
 
 from . import result_cache
 from .result_cache import GENERATION
@@ -127,7 +127,7 @@ class Handout:
 
 def _report_url(page, request):
     path = url_from_setting("REPERES_REPORT_SHORT_URL_NAME", page.pk)
-    return request.build_absolute_uri(path) if path else None
+    return public_url(path) if path else None
 
 
 def _text_items(html):
@@ -183,7 +183,7 @@ def fiche_handout(fiche, request, commune=None, include_pro=False):
     handout = Handout(
         title=fiche.title,
         summary=fiche.summary,
-        online_url=fiche.get_full_url(request),
+        online_url=page_public_url(fiche, request),
         verified_on=fiche.last_verified,
         kind_label=_("Fiche"),
         sections=fiche_sections(fiche),
@@ -212,7 +212,7 @@ def structure_handout(structure, request, include_pro=False):
     handout = Handout(
         title=structure.title,
         summary=structure.full_address(),
-        online_url=structure.get_full_url(request),
+        online_url=page_public_url(structure, request),
         verified_on=structure.last_verified,
         kind_label=_("Structure"),
         meta=meta,

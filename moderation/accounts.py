@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 
 from fiches.models import FichePage
+from territories.links import public_url
 from territories.models import StructurePage
 
 from .roles import Role, account_change_refusal
@@ -71,7 +72,7 @@ class InvitationForm(forms.Form):
 def set_password_url(request, user):
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return request.build_absolute_uri(reverse(settings.MODERATION_SET_PASSWORD_URL_NAME, args=[uid, token]))
+    return public_url(reverse(settings.MODERATION_SET_PASSWORD_URL_NAME, args=[uid, token]))
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from fiches.models import FichePage
+from territories.links import public_url
 from territories.models import StructurePage, add_months
 
 from .models import DigestLog, ErrorReport, ReviewReminder
@@ -27,7 +28,7 @@ VERIFIED_ACTION = "reperes.verified"
 
 
 def admin_url(path):
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    return public_url(path)
 
 
 def verify_url(page):

@@ -8,12 +8,14 @@ from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from territories.links import public_url
+
 from .models import ErrorReport, owners_of
 from .roles import Role
 
 
 def _admin_url(report):
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/admin/moderation/errorreport/edit/{report.pk}/"
+    return public_url(f"/admin/moderation/errorreport/edit/{report.pk}/")
 
 
 def moderators():

@@ -147,7 +147,10 @@ LOGIN_REDIRECT_URL = "/"
 
 # --- Wagtail -------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Repères"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address: the link and QR code of handouts, the links in e-mails
+# (territories.links.public_url). By default the address of `make run`.
+REPERES_PUBLIC_URL = os.environ.get("REPERES_PUBLIC_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", REPERES_PUBLIC_URL)
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 # Wagtail's login form with its password field labelled in French (home/forms.py).

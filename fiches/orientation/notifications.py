@@ -9,11 +9,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from territories.links import public_url
+
 from .models import Orientation
 
 
 def absolute(path):
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    return public_url(path)
 
 
 def answer_url(orientation):

@@ -109,7 +109,7 @@ def test_a_fiche_handout_is_one_a4_page_with_the_essentials(world, client):
         "Fiche en ligne",
     ):
         assert expected in text, expected
-    assert f"http://localhost{fiche.url}" in pdf.compact(content)
+    assert f"http://127.0.0.1:8000{fiche.url}" in pdf.compact(content)  # REPERES_PUBLIC_URL
     assert "suite en ligne" not in text
 
 
@@ -118,7 +118,7 @@ def test_the_qr_code_leads_to_the_online_fiche(world, rf):
     request = rf.get("/", HTTP_HOST="localhost")
     handout = handouts.fiche_handout(fiche, request)
     html = handouts.handout_html(handout, handouts.Branding("Saône-et-Loire"))
-    assert handouts.qr_data_uri(f"http://localhost{fiche.url}") in html
+    assert handouts.qr_data_uri(f"http://127.0.0.1:8000{fiche.url}") in html
 
 
 def test_with_a_commune_the_handout_lists_the_three_nearest_places(world, client):
@@ -174,7 +174,7 @@ def test_extreme_fiches_still_fit_on_exactly_one_page_with_a_mark(world, client,
     assert fiche.title[:30].replace(" ", "") in compact
     assert "Tél. 03 85" in text
     assert "Informations vérifiées le 01/09/2026" in text
-    assert "Fiche en ligne" in text and f"localhost{fiche.url}" in compact
+    assert "Fiche en ligne" in text and f"127.0.0.1:8000{fiche.url}" in compact
     if case != "thirty_places":
         assert "suite en ligne" in text  # clamped, and says so beside the QR code
 
@@ -469,3 +469,17 @@ def test_the_professional_note_is_cut_between_sentences_never_inside_one(world, 
     assert shown == sentences[: len(shown)]
     assert f"numéro{len(shown)}" not in compact
     assert "Résiderdansledépartement" in compact and "Pièced’identité" in compact
+
+
+def test_the_link_and_qr_code_use_the_public_address_not_the_request_host(world, client, settings):
+    settings.REPERES_PUBLIC_URL = "https://reperes.exemple.fr/"
+    fiche = usual_fiche(world)
+    content = get_pdf(client, f"/imprimer/fiche/{fiche.pk}.pdf")  # asked through "localhost"
+
+    compact = pdf.compact(content)
+    assert f"https://reperes.exemple.fr{fiche.url}" in compact
+    assert f"https://reperes.exemple.fr/s/{fiche.pk}" in compact  # "signalez-la"
+    assert "localhost" not in compact
+    handout = handouts.fiche_handout(fiche, client.get("/").wsgi_request)
+    html = handouts.handout_html(handout, handouts.Branding("Saône-et-Loire"))
+    assert handouts.qr_data_uri(f"https://reperes.exemple.fr{fiche.url}") in html

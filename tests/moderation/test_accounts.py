@@ -17,8 +17,10 @@ def logged(user):
 
 
 def test_a_moderator_invites_an_owner_who_sets_a_password_and_signs_in(
-    network, django_capture_on_commit_callbacks
+    network, django_capture_on_commit_callbacks, settings
 ):
+    # The link uses the site's public address, not the host the moderator came through.
+    settings.REPERES_PUBLIC_URL = "https://reperes.exemple.fr"
     moderator = logged(network["moderator"])
     with django_capture_on_commit_callbacks(execute=True):
         response = moderator.post(
@@ -40,7 +42,7 @@ def test_a_moderator_invites_an_owner_who_sets_a_password_and_signs_in(
 
     (invitation,) = sent_mail()
     assert invitation.to == ["lea@exemple.fr"]
-    link = re.search(r"http://localhost(/mot-de-passe/\S+/)", invitation.body).group(1)
+    link = re.search(r"https://reperes\.exemple\.fr(/mot-de-passe/\S+/)", invitation.body).group(1)
     anonymous = Client(HTTP_HOST="localhost")
     form_url = anonymous.get(link, follow=True).redirect_chain[-1][0]
     done = anonymous.post(

@@ -247,3 +247,15 @@ def test_simultaneous_posts_from_one_client_store_no_more_than_the_limit(network
 
     assert sorted(statuses) == [302] * 3 + [429] * 7
     assert ErrorReport.objects.count() == 3
+
+
+def test_the_report_notification_links_to_the_public_address(
+    network, client, settings, django_capture_on_commit_callbacks
+):
+    settings.REPERES_PUBLIC_URL = "https://reperes.exemple.fr"
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, network["fiche"], VALID)  # through "localhost"
+    (to_team,) = [m for m in sent_mail() if "Nouveau signalement" in m.subject]
+    report = ErrorReport.objects.get()
+    assert f"https://reperes.exemple.fr/admin/moderation/errorreport/edit/{report.pk}/" in to_team.body
+    assert "localhost" not in to_team.body and "127.0.0.1" not in to_team.body
