@@ -502,8 +502,18 @@ class FichePage(OwnedPage, Verified, Page):
     def place_structures(self):
         """The visible places (`only_visible`), in the editor's order (sort_order), then creation
         order: the same on every database. With their opening hours."""
+        return self.places_and_carriers()[0]
+
+    def places_and_carriers(self):
+        """(visible places, visible carriers), in the editor's order, read from the page's own
+        relations (a preview shows the draft's), with one visibility check for both."""
         places = self.places.select_related("structure__commune").prefetch_related("structure__opening_slots")
-        return only_visible([p.structure for p in places.order_by("sort_order", "pk")])
+        places = [p.structure for p in places.order_by("sort_order", "pk")]
+        carriers = [
+            c.structure for c in self.carriers.select_related("structure").order_by("sort_order", "pk")
+        ]
+        shown = {s.pk for s in only_visible(places + carriers)}
+        return [s for s in places if s.pk in shown], [s for s in carriers if s.pk in shown]
 
     @classmethod
     def card_places(cls, fiche_ids):
@@ -530,12 +540,11 @@ class FichePage(OwnedPage, Verified, Page):
 
     def carrier_structures(self):
         """The visible structures that carry the dispositif, in the editor's order."""
-        carriers = self.carriers.select_related("structure").order_by("sort_order", "pk")
-        return only_visible([c.structure for c in carriers])
+        return self.places_and_carriers()[1]
 
-    def nearest_places(self, commune, limit=None):
+    def nearest_places(self, commune, limit=None, places=None):
         """[(structure, distance_km)] sorted by distance from the commune's centre."""
-        places = self.place_structures()
+        places = self.place_structures() if places is None else places
         if commune is None or not commune.has_position:
             return [(s, None) for s in places][:limit]
         ranked = sorted(
@@ -554,7 +563,8 @@ class FichePage(OwnedPage, Verified, Page):
         context = super().get_context(request, *args, **kwargs)
         commune, typed, candidates = chosen_commune(request)
         # Read from the page's relation: a preview shows the draft's own places.
-        places = self.nearest_places(commune)
+        places, carriers = self.places_and_carriers()
+        places = self.nearest_places(commune, places=places)
         shown = [s for s, _d in places[:PLACES_SHOWN]]
         context.update(
             commune=commune,
@@ -564,7 +574,7 @@ class FichePage(OwnedPage, Verified, Page):
             places=places[:PLACES_SHOWN],
             more_places=max(0, len(places) - PLACES_SHOWN),
             # Read lazily, each once, for the template and the JSON-LD alike.
-            carriers=SimpleLazyObject(self.carrier_structures),
+            carriers=carriers,
             themes=SimpleLazyObject(lambda: list(self.themes.all())),
             publics=SimpleLazyObject(lambda: list(self.publics.all())),
             keywords=SimpleLazyObject(lambda: list(self.keywords.all())),
