@@ -44,7 +44,7 @@ def _fiche_pdf(request, fiche):
 
     def build():
         handout = handouts.fiche_handout(fiche, request, commune, include_pro)
-        return handouts.fit_to_one_page(handout, handouts.branding_for(request)).write_pdf()
+        return handouts.write_pdf(handouts.fit_to_one_page(handout, handouts.branding_for(request)))
 
     key = handouts.cache_key(fiche, commune, include_pro)
     return _pdf_response(handouts.cached_pdf(key, build), fiche.title)
@@ -60,7 +60,7 @@ def _structure_pdf(request, structure):
 
     def build():
         handout = handouts.structure_handout(structure, request, include_pro)
-        return handouts.fit_to_one_page(handout, handouts.branding_for(request)).write_pdf()
+        return handouts.write_pdf(handouts.fit_to_one_page(handout, handouts.branding_for(request)))
 
     key = handouts.cache_key(structure, None, include_pro)
     return _pdf_response(handouts.cached_pdf(key, build), structure.title)

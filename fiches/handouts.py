@@ -464,6 +464,12 @@ def cached_pdf(key, build):
     return result_cache.cached(key, build)
 
 
+def write_pdf(document):
+    """The PDF of a rendered sheet: tagged PDF/UA-1 (structure tree in reading order, language
+    from `<html lang>`, title from `<title>` shown as the window's title) for screen readers."""
+    return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
 def merge_one_page_documents(documents):
     first = documents[0]
-    return first.copy([page for document in documents for page in document.pages]).write_pdf()
+    return write_pdf(first.copy([page for document in documents for page in document.pages]))

@@ -483,3 +483,69 @@ def test_the_link_and_qr_code_use_the_public_address_not_the_request_host(world,
     handout = handouts.fiche_handout(fiche, client.get("/").wsgi_request)
     html = handouts.handout_html(handout, handouts.Branding("Saône-et-Loire"))
     assert handouts.qr_data_uri(f"https://reperes.exemple.fr{fiche.url}") in html
+
+
+def structure_types(content):
+    """The types of the tagged PDF's structure elements, in the structure tree's order (the
+    reading order), with each Figure's alternative text."""
+    import io
+
+    import pikepdf
+
+    document = pikepdf.open(io.BytesIO(content))
+    found = []
+
+    def walk(node):
+        if "/S" in node:
+            kind = str(node.S)
+            found.append(f"{kind}:{node.Alt}" if kind == "/Figure" and "/Alt" in node else kind)
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary):
+                walk(kid)
+
+    walk(document.Root.StructTreeRoot)
+    return document, found
+
+
+def test_handouts_are_tagged_pdf_ua_with_language_title_and_reading_order(world, client):
+    fiche = usual_fiche(world)
+    content = get_pdf(client, f"/imprimer/fiche/{fiche.pk}.pdf", commune="Le Creusot")
+
+    document, types = structure_types(content)
+    root = document.Root
+    assert str(root.Lang) == "fr"
+    assert bool(root.MarkInfo.Marked) and bool(root.ViewerPreferences.DisplayDocTitle)
+    assert str(document.docinfo.Title) == fiche.title
+    with document.open_metadata() as meta:
+        assert meta["pdfuaid:part"] == "1" and meta["dc:title"] == fiche.title
+    # Reading order: title, summary, then each section's heading and its list or paragraph,
+    # the places, and last the footer's QR code (with its text alternative).
+    outline = [t for t in types if t in ("/H1", "/H2", "/L", "/Table") or t.startswith("/Figure")]
+    assert outline == [
+        "/Table",  # the header: département and kind of sheet
+        "/H1",
+        "/H2",  # Conditions
+        "/L",
+        "/H2",  # Comment faire
+        "/L",
+        "/H2",  # Pièces à fournir
+        "/L",
+        "/H2",  # Coût
+        "/H2",  # Où s’adresser
+        "/Table",
+        "/Table",  # the footer
+        "/Figure:Code QR vers la fiche en ligne",
+    ]
+    assert types.count("/LI") == 2 + 3 + 2  # every condition, step and document is a list item
+    assert types.index("/H1") < types.index("/P") < types.index("/H2")  # the summary after the title
+
+
+def test_a_selection_pdf_is_tagged_too(world, client):
+    first, second = usual_fiche(world), usual_fiche(world, title="Aide au logement")
+    select(client, first, second)
+    content = get_pdf(client, "/selection/fiches.pdf")
+
+    document, types = structure_types(content)
+    assert str(document.Root.Lang) == "fr" and len(document.pages) == 2
+    assert types.count("/H1") == 2
