@@ -269,7 +269,8 @@ FIT_LEVELS = [
 # The first level at which a list of conditions, steps or documents may lose items.
 FIRST_LIST_LEVEL = next(i for i, level in enumerate(FIT_LEVELS) if level.max_items is not None)
 ELLIPSIS = "…"
-SENTENCE_END = re.compile(r"(?<=[.!?…»)])\s+")
+# Between two sentences: an end mark (possibly closed by a quote or a bracket), then a capital.
+SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][»”)]))\s+(?=[«“(\"A-ZÀ-ÖØ-Þ])")
 
 
 def _clip(text, limit):
