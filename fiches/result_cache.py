@@ -20,7 +20,8 @@ turns it off) under a key made of everything it depends on:
   later.
 
 The page of results itself (titles, summaries, distances) is read afresh, except each fiche's
-places, kept here one entry per fiche (`FichePage.card_places`).
+places, kept here one entry per fiche (`FichePage.card_places`). A fiche page keeps here what it
+shows of its relations (`FichePage.shown_relations`; never for a preview).
 Handouts (fiches.handouts) put the same generation in their keys: all follow the same changes.
 """
 
