@@ -17,6 +17,8 @@ import ipaddress
 from django.conf import settings
 from django.core.cache import cache
 
+from territories.caching import over_limit
+
 
 def client_address(request):
     """The client's IP address as a string, or None when no valid address is known.
@@ -47,19 +49,7 @@ def _key(scope, request):
 
 
 def hit(scope, request):
-    """Count one use by this client; True when it goes over `MODERATION_REPORT_RATE_LIMIT`.
-
-    `add` starts a window only when none is running and `incr` counts inside it: each is atomic
-    (Redis, and Django's in-memory cache under its lock), so of N simultaneous uses exactly those
-    within the limit get False.
-    """
+    """Count one use by this client; True when it goes over `MODERATION_REPORT_RATE_LIMIT`
+    (`territories.caching.over_limit`)."""
     limit, window = settings.MODERATION_REPORT_RATE_LIMIT
-    key = _key(scope, request)
-    for _attempt in range(3):
-        if cache.add(key, 1, window):
-            return limit < 1
-        try:
-            return cache.incr(key) > limit
-        except ValueError:  # the window ended between add and incr: start the next one
-            continue
-    return True
+    return over_limit(_key(scope, request), limit, window, using=cache)

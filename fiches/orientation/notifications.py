@@ -14,12 +14,8 @@ from territories.links import public_url
 from .models import Orientation
 
 
-def absolute(path):
-    return public_url(path)
-
-
 def answer_url(orientation):
-    return absolute(reverse("fiches:orientation_answer", args=[orientation.answer_token()]))
+    return public_url(reverse("fiches:orientation_answer", args=[orientation.answer_token()]))
 
 
 def _sender_label(orientation):
@@ -64,7 +60,7 @@ def notify_sender(orientation_id):
         % {"ref": orientation.pk, "status": orientation.get_status_display().lower()},
         render_to_string(
             "fiches/orientation/emails/answered.txt",
-            {"orientation": orientation, "list_url": absolute(reverse("fiches:my_orientations"))},
+            {"orientation": orientation, "list_url": public_url(reverse("fiches:my_orientations"))},
         ),
         settings.DEFAULT_FROM_EMAIL,
         [sender.email],

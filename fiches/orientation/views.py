@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -18,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from territories.caching import over_limit
+from territories.links import public_url
 from territories.models import StructurePage
 
 from ..commune_choice import chosen_commune
@@ -25,7 +26,6 @@ from ..models import FichePage
 from . import sms
 from .forms import AnswerForm, OrientationForm, SendToPersonForm, consent_text
 from .models import Orientation
-from .notifications import absolute
 
 PLACES_SENT = 3
 
@@ -169,15 +169,8 @@ def orientation_answer(request, signed):
 def _daily_count_exceeded(user):
     """Counts one message of `user` today; True beyond FICHES_SEND_TO_PERSON_DAILY_LIMIT. The
     count (a number under the user's id and the day) is all the cache keeps."""
-    limit = settings.FICHES_SEND_TO_PERSON_DAILY_LIMIT
     key = f"send-to-person:{user.pk}:{timezone.localdate().isoformat()}"
-    if cache.add(key, 1, 86400):
-        return limit < 1
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, 86400)
-        return limit < 1
+    return over_limit(key, settings.FICHES_SEND_TO_PERSON_DAILY_LIMIT, 86400)
 
 
 @professional_required
@@ -205,7 +198,7 @@ def send_to_person(request, fiche_id):
                 "fiche": fiche,
                 "places": places,
                 "commune": commune,
-                "url": absolute(fiche.url or "/"),
+                "url": public_url(fiche.url or "/"),
             }
             email, phone = form.cleaned_data["email"], form.cleaned_data["phone"]
             if email:
