@@ -2,6 +2,7 @@
 orientations", the receiving structure's answer page (signed link, no account) and "Envoyer à
 la personne"."""
 
+import logging
 from functools import wraps
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from .forms import AnswerForm, OrientationForm, SendToPersonForm, consent_text
 from .models import Orientation
 
 PLACES_SENT = 3
+logger = logging.getLogger(__name__)
 
 
 def professional_required(view):
@@ -208,11 +210,29 @@ def send_to_person(request, fiche_id):
                     settings.DEFAULT_FROM_EMAIL,
                     [email],
                 )
+            sms_failed = False
             if phone:
-                sms.send_sms(phone, render_to_string("fiches/orientation/sms_to_person.txt", context).strip())
-            # The address is in no record: the outbox keeps the e-mail until it is sent.
-            messages.success(request, _("La fiche a été envoyée à la personne."))
-            return redirect(fiche.url or "/")
+                try:
+                    sms.send_sms(
+                        phone, render_to_string("fiches/orientation/sms_to_person.txt", context).strip()
+                    )
+                except Exception:  # noqa: BLE001 — any provider's failure: said, and the form kept
+                    logger.exception("SMS provider failed")  # the number is not logged
+                    sms_failed = True
+            if sms_failed:
+                messages.error(
+                    request,
+                    _(
+                        "Le SMS n’a pas pu partir (service d’envoi indisponible). Réessayez plus tard"
+                        " ou indiquez un courriel."
+                    )
+                    + (" " + _("Le courriel, lui, est parti.") if email else ""),
+                )
+                status = 502
+            else:
+                # The address is in no record: the outbox keeps the e-mail until it is sent.
+                messages.success(request, _("La fiche a été envoyée à la personne."))
+                return redirect(fiche.url or "/")
     return render(
         request,
         "fiches/orientation/send_to_person.html",

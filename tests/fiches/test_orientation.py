@@ -566,6 +566,21 @@ def test_a_text_message_goes_through_the_sms_backend(network, client, capsys, se
     assert not mail.outbox and not sent_mail()
 
 
+class FailingProvider(sms.BaseBackend):
+    def send_messages(self, messages):
+        raise ConnectionError("provider down")
+
+
+def test_an_sms_provider_down_says_so_in_french_and_keeps_the_number(network, client, settings):
+    settings.FICHES_SMS_BACKEND = f"{__name__}.FailingProvider"
+    signed_in(client, network["agent"])
+    fiche = network["fiche"]
+    response = client.post(f"/envoyer/fiche/{fiche.pk}/", {"phone": "06 12 34 56 78"})
+    assert response.status_code == 502
+    html = response.content.decode()
+    assert "Le SMS n’a pas pu partir" in html and "06 12 34 56 78" in html
+
+
 def test_the_sms_backend_is_chosen_by_the_setting(settings):
     stream = StringIO()
     backend = sms.get_backend("fiches.orientation.sms.ConsoleBackend", stream=stream)
