@@ -150,11 +150,10 @@ class Journey:
         """Click something that loads a new page, and wait until it has. `expected_status`: the
         4xx status the new page is meant to have (a form sent back with its errors); the browser
         logs it in the console, which is then not an error."""
-        from selenium.webdriver.support import expected_conditions as ec
 
         old = self.find("html")
         element.click()
-        self.wait(ec.staleness_of(old))
+        self.wait(_gone(old))
         self.wait(lambda d: d.execute_script("return document.readyState") == "complete")
         allowed = []
         if expected_status:
@@ -234,6 +233,25 @@ class Journey:
         self.server_errors.clear()
         assert not server_errors, "Erreur serveur : " + "; ".join(server_errors)
         assert not console, "Erreur JavaScript : " + "\n".join(console)
+
+
+def _gone(element):
+    """Selenium's `staleness_of`, also true when Chromium answers for an element of a page it has
+    left that its node "does not belong to the document" (a race while the next page loads)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def gone(driver):
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+        return False
+
+    return gone
 
 
 def _describe(record):
