@@ -753,5 +753,7 @@ class UsefulLink(index.Indexed, models.Model):
         return self.title
 
 
-# Orientation's models live in their own module (fiches/orientation/), registered with the app here.
+# Orientation's and the needs' models live in their own packages (fiches/orientation/,
+# fiches/needs/), registered with the app here.
+from .needs.models import NeedReport, UnansweredSearch  # noqa: E402, F401
 from .orientation.models import Orientation  # noqa: E402, F401

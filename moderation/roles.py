@@ -49,6 +49,9 @@ MODEL_PERMISSIONS = {
         ("auth", "view_user"),
         ("moderation", "view_errorreport"),
         ("moderation", "change_errorreport"),
+        # "Besoins sans réponse" (fiches/needs/): counts only, nothing personal.
+        ("fiches", "view_unansweredsearch"),
+        ("fiches", "view_needreport"),
         *ASSIGN_OWNERS,
         *PRO_PERMISSIONS,
     ],

@@ -282,6 +282,12 @@ FICHES_SEND_TO_PERSON_DAILY_LIMIT = 20
 # provider's backend (a class with send_messages(messages)) in production.
 FICHES_SMS_BACKEND = "fiches.orientation.sms.ConsoleBackend"
 
+# --- Needs without an answer (fiches/needs/) ------------------------------------------------
+# A search with text that finds this many fiches or fewer is counted (anonymously, per week).
+FICHES_FEW_RESULTS = 2
+# "Je n'ai pas trouvé" reports are deleted this many months after their week (run_daily).
+FICHES_NEED_REPORT_MONTHS = 12
+
 # --- Error reports ("Signaler une erreur") -------------------------------------------------
 # Fiches and structures link to the report form by URL name, never by import.
 REPERES_REPORT_URL_NAME = "moderation:report"
