@@ -11,8 +11,6 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from territories.models import Commune, StructurePage
 
-from . import datainclusion
-from .datainclusion.schema import structure_slots
 from .models import FichePage, Theme
 from .params import QueryText, RowId
 
@@ -142,7 +140,7 @@ def _structure(s, request):
         telephone=s.phone,
         courriel=s.email,
         site_web=s.website,
-        horaires_osm=datainclusion.osm_opening_hours(structure_slots(s)),
+        horaires_osm=s.hours_expression() or None,
         accessibilite=s.accessibility,
         verifiee_le=s.last_verified,
         url=s.get_full_url(request),

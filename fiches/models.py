@@ -42,6 +42,7 @@ from territories.models import (  # noqa: F401 (add_months and ReviewInterval re
     only_visible,
     owned_page_edit_handler,
 )
+from territories.opening_hours import describe_text
 from territories.ownership import OwnedPage
 
 from . import coverage, result_cache, search_rows
@@ -494,7 +495,7 @@ class FichePage(OwnedPage, Verified, Page):
             (_("Publics"), self.publics_details, ""),
             (_("Téléphone du service"), phone, f"tel:{phone.replace(' ', '')}" if phone else ""),
             (_("Courriel du service"), email, f"mailto:{email}" if email else ""),
-            (_("Horaires du service"), self.service_hours, ""),
+            (_("Horaires du service"), describe_text(self.service_hours), ""),
         ]
         return [(label, text, link) for label, text, link in rows if text]
 

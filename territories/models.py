@@ -4,7 +4,7 @@
 structures, never the other way round.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -36,7 +37,20 @@ from . import jsonld
 from .geo import haversine_km, normalize_name, parse_point
 from .links import url_from_setting
 from .maps import map_data
-from .opening_hours import PARIS, Slot, Weekday, choice_labels, opening_status
+from .opening_hours import (
+    PARIS,
+    OpeningHoursParseError,
+    Slot,
+    Weekday,
+    WeekOfMonth,
+    check_expression,
+    choice_labels,
+    describe,
+    has_walk_in_hours,
+    is_open_at,
+    opening_status,
+    slots_expression,
+)
 from .ownership import OwnedPage
 
 PRO_PERMISSION = "territories.view_professional_content"
@@ -425,6 +439,13 @@ class StructureKind(models.TextChoices):
     ASSOCIATION = "association", _("Association")
     CENTRE_SOCIAL = "centre_social", _("Centre social")
     OTHER = "other", _("Autre")
+    # Places held by another structure (a page under it): an agent receiving at a mairie on
+    # given days, a stop of a mobile service (a bus).
+    PERMANENCE = "permanence", _("Permanence")
+    MOBILE_STOP = "arret_mobile", _("Arrêt d’un service itinérant")
+
+
+HELD_KINDS = (StructureKind.PERMANENCE, StructureKind.MOBILE_STOP)
 
 
 class Accessibility(models.TextChoices):
@@ -446,7 +467,7 @@ class StructureIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         structures = (
-            StructurePage.objects.child_of(self)
+            StructurePage.objects.descendant_of(self)
             .visible(within=self)
             .select_related("commune")
             .order_by("title")
@@ -474,21 +495,42 @@ class StructureQuerySet(VisiblePageQuerySet):
             Q(closed_from__lte=day) & (Q(closed_until__isnull=True) | Q(closed_until__gte=day))
         )
 
-    def open_at(self, at=None):
-        """Structures open at `at` (now by default): a weekly slot covers the time, no closure.
-        The same rule as `opening_status`, in one query."""
+    def open_at(self, at=None, walk_in=False):
+        """Structures open at `at` (now by default), with no closure; `walk_in`: open "sans
+        rendez-vous" then. The same rule as `opening_status`: a slot covering the time (in
+        SQL, its week of the month included), or an imported expression read by the parser."""
         now = (at or timezone.now()).astimezone(PARIS)
+        day = now.date()
+        weeks = Q(week_of_month=None) | Q(week_of_month=(day.day - 1) // 7 + 1)
+        if (day + timedelta(days=7)).month != day.month:
+            weeks |= Q(week_of_month=WeekOfMonth.LAST)
         slots = OpeningSlot.objects.filter(
-            weekday=now.weekday(), opens__lte=now.time(), closes__gt=now.time()
+            weeks, weekday=now.weekday(), opens__lte=now.time(), closes__gt=now.time()
         )
-        return self.filter(pk__in=slots.values("structure_id")).exclude(
-            pk__in=self.closed_on(now.date()).values("pk")
-        )
+        if walk_in:
+            slots = slots.filter(access=SlotAccess.WALK_IN)
+        by_expression = [
+            pk
+            for pk, expression in self.exclude(opening_hours="").values_list("pk", "opening_hours")
+            if is_open_at(expression, now, walk_in=walk_in)
+        ]
+        return self.filter(
+            Q(opening_hours="", pk__in=slots.values("structure_id")) | Q(pk__in=by_expression)
+        ).exclude(pk__in=self.closed_on(day).values("pk"))
 
     def with_walk_in_hours(self):
-        """Structures with at least one weekly slot "sans rendez-vous"."""
+        """Structures with at least one slot, or rule of their imported hours, "sans rendez-vous"."""
+        by_expression = [
+            pk
+            for pk, expression in self.exclude(opening_hours="").values_list("pk", "opening_hours")
+            if has_walk_in_hours(expression)
+        ]
         return self.filter(
-            pk__in=OpeningSlot.objects.filter(access=SlotAccess.WALK_IN).values("structure_id")
+            Q(
+                opening_hours="",
+                pk__in=OpeningSlot.objects.filter(access=SlotAccess.WALK_IN).values("structure_id"),
+            )
+            | Q(pk__in=by_expression)
         )
 
     def nearest(self, lat, lng, limit=10):
@@ -523,6 +565,30 @@ class StructureQuerySet(VisiblePageQuerySet):
 StructureManager = PageManager.from_queryset(StructureQuerySet)
 
 
+class StructurePageForm(WagtailAdminPageForm):
+    """A permanence or a mobile stop is created under the structure that holds it, and only
+    those are created under a structure."""
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        parent = getattr(self, "parent_page", None)
+        under_structure = parent is not None and isinstance(parent.specific, StructurePage)
+        if kind in HELD_KINDS and not under_structure:
+            self.add_error(
+                "kind",
+                _(
+                    "Une permanence ou un arrêt se crée sous la structure qui le tient (« Ajouter une sous-page »)."
+                ),
+            )
+        elif under_structure and kind and kind not in HELD_KINDS:
+            self.add_error(
+                "kind",
+                _("Sous une structure, choisissez « Permanence » ou « Arrêt d’un service itinérant »."),
+            )
+        return cleaned
+
+
 class StructurePage(OwnedPage, Verified, Page):
     kind = models.CharField(_("type de structure"), max_length=20, choices=StructureKind.choices)
     description = models.TextField(_("présentation"), blank=True)
@@ -549,6 +615,16 @@ class StructurePage(OwnedPage, Verified, Page):
     phone = models.CharField(_("téléphone"), max_length=50, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
     website = models.URLField(_("site internet"), blank=True)
+    opening_hours = models.CharField(
+        _("horaires (format OpenStreetMap)"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Horaires importés qui ne tiennent pas dans les créneaux, par exemple "
+            "« Mo-Fr 09:00-12:00; PH off ». Renseignés, ils remplacent les créneaux ; "
+            "laissez vide pour utiliser les créneaux."
+        ),
+    )
     practical_info = models.TextField(
         _("informations pratiques"),
         blank=True,
@@ -676,12 +752,15 @@ class StructurePage(OwnedPage, Verified, Page):
         FieldPanel("owners", permission="territories.assign_owners"),
         FieldPanel("needs_verification"),
         FieldPanel("siret"),
+        FieldPanel("opening_hours"),
         FieldPanel("is_demo"),
     ]
 
     edit_handler = owned_page_edit_handler(content_panels, pro_panels, settings_panels)
-    parent_page_types = ["territories.StructureIndexPage"]
-    subpage_types = []
+    base_form_class = StructurePageForm
+    # A structure holds its permanences and the stops of its mobile service as pages under it.
+    parent_page_types = ["territories.StructureIndexPage", "territories.StructurePage"]
+    subpage_types = ["territories.StructurePage"]
 
     class Meta:
         verbose_name = _("structure")
@@ -693,6 +772,17 @@ class StructurePage(OwnedPage, Verified, Page):
 
     def clean(self):
         super().clean()
+        try:
+            check_expression(self.opening_hours)
+        except OpeningHoursParseError:
+            raise ValidationError(
+                {
+                    "opening_hours": _(
+                        "Ces horaires ne sont pas au format OpenStreetMap (par exemple "
+                        "« Mo-Fr 09:00-12:00,14:00-17:00; PH off »)."
+                    )
+                }
+            ) from None
         if self.closed_from and self.closed_until and self.closed_until < self.closed_from:
             raise ValidationError({"closed_until": _("La fin de la fermeture doit suivre son début.")})
         if self.charter_signed_on and not self.charter_signatory:
@@ -718,15 +808,26 @@ class StructurePage(OwnedPage, Verified, Page):
     @cached_property
     def slots(self):
         return [
-            Slot(s.weekday, s.opens, s.closes, s.access == SlotAccess.WALK_IN)
+            Slot(s.weekday, s.opens, s.closes, s.access == SlotAccess.WALK_IN, s.week_of_month)
             for s in self.opening_slots.all()
         ]
 
+    def hours_expression(self):
+        """The place's hours as one OpenStreetMap `opening_hours` expression: the imported
+        one when there is one, else its slots written as one; "" when unknown."""
+        return self.opening_hours.strip() or slots_expression(self.slots)
+
     def opening_status(self, at=None):
-        return opening_status(self.slots, at or timezone.now(), self.closed_from, self.closed_until)
+        return opening_status(
+            self.hours_expression(), at or timezone.now(), self.closed_from, self.closed_until
+        )
 
     def weekly_hours(self):
-        """[(weekday label, [slots])] for every day, in order, for display."""
+        """[(weekday label, [slots])] for every day, in order, for display; [] when the week
+        is not known from slots (an imported expression, or nothing said), so that unknown
+        hours are never shown as a week of "Fermé"."""
+        if self.opening_hours.strip() or not self.opening_slots.all():
+            return []
         labels = choice_labels(Weekday)
         by_day = {day: [] for day in Weekday.values}
         for slot in self.opening_slots.all():
@@ -734,26 +835,57 @@ class StructurePage(OwnedPage, Verified, Page):
         return [(labels[day], sorted(s, key=lambda x: x.opens)) for day, s in by_day.items()]
 
     def hours_summary(self):
-        """Compact weekly hours for print: consecutive days with the same slots share a line,
-        e.g. ("lundi – vendredi", "08:30–12:00 · 14:00–17:00 (sur rendez-vous)")."""
-        access = choice_labels(SlotAccess)
-        days = []
+        """Compact hours for print and maps, in French: consecutive days with the same slots
+        share a line, e.g. ("lundi – vendredi", "08:30–12:00 · 14:00–17:00 (sur rendez-vous)");
+        an imported expression gives one line per rule ("jours fériés", "fermé")."""
+        if self.opening_hours.strip():
+            return describe(self.opening_hours)
+        days, monthly = [], []
         for label, slots in self.weekly_hours():
-            text = " · ".join(
-                f"{s.opens:%H:%M}–{s.closes:%H:%M}"
-                + ("" if s.access == SlotAccess.WALK_IN else f" ({access[s.access]})")
-                for s in slots
-            )
+            text = " · ".join(slot.label() for slot in slots if not slot.week_of_month)
             days.append((str(label), text))
+            monthly += [
+                (
+                    _("%(which)s %(day)s du mois")
+                    % {"which": slot.get_week_of_month_display(), "day": label},
+                    slot.label(),
+                )
+                for slot in slots
+                if slot.week_of_month
+            ]
         lines = []
         for label, text in days:
             if lines and lines[-1][2] == text:
                 lines[-1][1] = label
             else:
                 lines.append([label, label, text])
-        return [
+        weekly = [
             (first if first == last else f"{first} – {last}", text) for first, last, text in lines if text
         ]
+        return weekly + [(str(label), text) for label, text in monthly]
+
+    @property
+    def is_held(self):
+        """A permanence or a mobile stop: a place held by the structure above it."""
+        return self.kind in HELD_KINDS
+
+    @cached_property
+    def holder(self):
+        """The structure holding this permanence or stop (its parent page), or None."""
+        if not self.is_held or not self.pk:
+            return None
+        return StructurePage.objects.parent_of(self).first()
+
+    def held_places(self):
+        """The visible permanences and stops this structure holds, with their hours."""
+        return (
+            StructurePage.objects.child_of(self)
+            .visible()
+            .filter(kind__in=HELD_KINDS)
+            .select_related("commune")
+            .prefetch_related("opening_slots")
+            .order_by("title")
+        )
 
     @property
     def kind_label(self):
@@ -797,6 +929,8 @@ class StructurePage(OwnedPage, Verified, Page):
             {"@context": "https://schema.org", **jsonld.place(self, request)}
         )
         context["weekly_hours"] = self.weekly_hours()
+        context["hours_lines"] = self.hours_summary() if self.opening_hours.strip() else []
+        context["held_places"] = list(self.held_places())
         return context
 
 
@@ -808,6 +942,13 @@ class SlotAccess(models.TextChoices):
 class OpeningSlot(Orderable):
     structure = ParentalKey(StructurePage, on_delete=models.CASCADE, related_name="opening_slots")
     weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
+    week_of_month = models.SmallIntegerField(
+        _("semaine du mois"),
+        choices=WeekOfMonth.choices,
+        null=True,
+        blank=True,
+        help_text=_("Vide : chaque semaine. « 2e » : le 2e mardi du mois, par exemple."),
+    )
     opens = models.TimeField(_("ouvre à"))
     closes = models.TimeField(_("ferme à"))
     access = models.CharField(
@@ -816,7 +957,13 @@ class OpeningSlot(Orderable):
 
     panels = [
         FieldRowPanel(
-            [FieldPanel("weekday"), FieldPanel("opens"), FieldPanel("closes"), FieldPanel("access")]
+            [
+                FieldPanel("weekday"),
+                FieldPanel("week_of_month"),
+                FieldPanel("opens"),
+                FieldPanel("closes"),
+                FieldPanel("access"),
+            ]
         )
     ]
 
@@ -827,6 +974,13 @@ class OpeningSlot(Orderable):
 
     def __str__(self):
         return f"{Weekday(self.weekday).label} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def label(self):
+        """ "14:00–17:00", with "(2e du mois)" and "(sur rendez-vous)" when they apply."""
+        text = f"{self.opens:%H:%M}–{self.closes:%H:%M}"
+        if self.access != SlotAccess.WALK_IN:
+            text += f" ({choice_labels(SlotAccess)[self.access]})"
+        return text
 
     def clean(self):
         super().clean()

@@ -14,7 +14,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
     def test_allowed_parents(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertAllowedParentPageTypes(FichePage, {FicheIndexPage})
-        self.assertAllowedParentPageTypes(StructurePage, {StructureIndexPage})
+        self.assertAllowedParentPageTypes(StructurePage, {StructureIndexPage, StructurePage})
         self.assertAllowedParentPageTypes(TerritoirePage, {DepartementPage})
 
     def test_allowed_children(self):
@@ -25,7 +25,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(StructureIndexPage, {StructurePage})
         self.assertAllowedSubpageTypes(DepartementPage, {TerritoirePage})
         self.assertAllowedSubpageTypes(FichePage, set())
-        self.assertAllowedSubpageTypes(StructurePage, set())
+        self.assertAllowedSubpageTypes(StructurePage, {StructurePage})  # its permanences and mobile stops
 
     def test_pages_cannot_be_created_in_the_wrong_place(self):
         self.assertCanNotCreateAt(HomePage, FichePage)
@@ -107,6 +107,47 @@ class AdminCreationTests(WagtailPageTestCase):
         )
         page = StructurePage.objects.get(slug="ccas-autun")
         self.assertEqual((page.latitude, page.longitude), (46.95, 4.3))
+
+    def test_a_permanence_is_created_under_the_structure_that_holds_it(self):
+        from wagtail.test.utils.form_data import inline_formset
+
+        holder = self.pages["structure_index"].add_child(
+            instance=StructurePage(title="CCAS de Montceau", kind="ccas", commune=self.commune)
+        )
+        data = {
+            "title": "Permanence du CCAS à la mairie",
+            "slug": "permanence-mairie",
+            "kind": "permanence",
+            "commune": self.commune.pk,
+            "accessibility": "unknown",
+            "last_verified": "2026-11-01",
+            "review_interval": "12",
+            "opening_slots": inline_formset(
+                [
+                    {
+                        "weekday": "1",
+                        "week_of_month": "2",
+                        "opens": "14:00",
+                        "closes": "17:00",
+                        "access": "sans_rdv",
+                    }
+                ]
+            ),
+            "comments": inline_formset([]),
+        }
+        self.assertCanCreate(holder, StructurePage, nested_form_data(data))
+        page = StructurePage.objects.get(slug="permanence-mairie")
+        self.assertEqual(page.holder.pk, holder.pk)
+        self.assertEqual(page.hours_expression(), "Tu[2] 14:00-17:00")
+        self.assertEqual(page.hours_summary(), [("2e mardi du mois", "14:00–17:00")])
+        # A permanence is never created at the directory's top, nor a CCAS under a structure.
+        url = f"/admin/pages/add/territories/structurepage/{self.pages['structure_index'].pk}/"
+        response = self.client.post(url, nested_form_data({**data, "slug": "ailleurs"}))
+        self.assertContains(response, "se crée sous la structure qui le tient")
+        url = f"/admin/pages/add/territories/structurepage/{holder.pk}/"
+        response = self.client.post(url, nested_form_data({**data, "kind": "ccas", "slug": "ailleurs"}))
+        self.assertContains(response, "Sous une structure, choisissez")
+        self.assertFalse(StructurePage.objects.filter(slug="ailleurs").exists())
 
     def test_every_index_page_renders(self):
         for page in self.pages.values():

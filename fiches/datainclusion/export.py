@@ -18,7 +18,7 @@ from territories.models import StructurePage
 
 from ..coverage import CoverageKind
 from ..models import FichePage
-from .schema import RESEAUX, osm_opening_hours, source_name, structure_slots, validate
+from .schema import RESEAUX, source_name, validate
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def location_fields(structure):
         "longitude": structure.longitude,
         "telephone": structure.phone or None,
         "courriel": structure.email or None,
-        "horaires_accueil": osm_opening_hours(structure_slots(structure)),
+        "horaires_accueil": structure.hours_expression() or None,
     }
 
 

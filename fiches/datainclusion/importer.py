@@ -49,6 +49,7 @@ from territories.models import (
     StructureKind,
     StructurePage,
 )
+from territories.opening_hours import compiled
 
 from .. import search_rows
 from ..coverage import CoverageKind, commune_ids, epci_communes
@@ -358,8 +359,13 @@ def _apply_structure(record, commune, slots):
         page.email = record.get("courriel") or ""
         page.website = record.get("site_web") or ""
         page.last_verified = date.fromisoformat(record["date_maj"])
-        if slots is None:
-            page.practical_info = record["horaires_accueil"]  # not in the subset we read: kept as text
+        # Hours the slots cannot hold (public holidays, months, "2e mardi"…) are kept as the
+        # expression they are; an unreadable text as practical information.
+        page.opening_hours = ""
+        if slots is None and compiled(record["horaires_accueil"]) is not None:
+            page.opening_hours = record["horaires_accueil"]
+        elif slots is None:
+            page.practical_info = record["horaires_accueil"]
         page.opening_slots = [
             OpeningSlot(
                 weekday=d, opens=o, closes=c, access=SlotAccess.WALK_IN if w else SlotAccess.APPOINTMENT
@@ -505,7 +511,7 @@ def _apply_service(records, places, cover, themes, publics):
         page.service_phone = _own_value(records, places, "telephone", lambda p: p.phone or None)
         page.service_email = _own_value(records, places, "courriel", lambda p: p.email or None)
         page.service_hours = _own_value(
-            records, places, "horaires_accueil", lambda p: export.osm_opening_hours(export.structure_slots(p))
+            records, places, "horaires_accueil", lambda p: p.hours_expression() or None
         )
         zone = record.get("zone_eligibilite") or []
         page.source_zone = {"zone": zone, "coverage": None}  # completed once the coverage is saved

@@ -16,9 +16,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match
 
 from territories.models import SlotAccess, StructureKind
+from territories.opening_hours import OSM_DAYS, Slot, slots_expression, split_rules
 
-OSM_DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
-APPOINTMENT_COMMENT = '"sur rendez-vous"'
 RESEAUX = {
     StructureKind.MDS: "maisons-des-solidarites",
     StructureKind.CCAS: "ccas-cias",
@@ -58,27 +57,9 @@ def schemas():
 
 
 def osm_opening_hours(slots):
-    """[(weekday, opens, closes, walk_in)] → "Mo-Fr 08:30-12:00,14:00-17:00; Tu 14:00-17:00 "sur rendez-vous"".
-
-    Walk-in and appointment slots are written as separate rules, the latter with a comment.
-    """
-    rules = []
-    for walk_in in (True, False):
-        by_day = {}
-        for weekday, opens, closes, w in sorted(slots):
-            if w == walk_in:
-                by_day.setdefault(weekday, []).append(f"{opens:%H:%M}-{closes:%H:%M}")
-        groups = []  # [first_day, last_day, ranges]
-        for day in range(7):
-            ranges = ",".join(by_day.get(day, []))
-            if groups and ranges and groups[-1][2] == ranges and groups[-1][1] == day - 1:
-                groups[-1][1] = day
-            elif ranges:
-                groups.append([day, day, ranges])
-        for first, last, ranges in groups:
-            days = OSM_DAYS[first] if first == last else f"{OSM_DAYS[first]}-{OSM_DAYS[last]}"
-            rules.append(f"{days} {ranges}" + ("" if walk_in else f" {APPOINTMENT_COMMENT}"))
-    return "; ".join(rules) or None
+    """[(weekday, opens, closes, walk_in)] → "Mo-Fr 08:30-12:00,14:00-17:00, Tu 14:00-17:00 "sur rendez-vous"",
+    or None for none (territories.opening_hours.slots_expression)."""
+    return slots_expression([Slot(*slot) for slot in slots]) or None
 
 
 _RULE_RE = re.compile(r'^(?P<days>[A-Za-z,-]+)\s+(?P<ranges>[\d:,\-\s]+?)(?:\s+"(?P<comment>[^"]*)")?$')
@@ -87,7 +68,7 @@ _RULE_RE = re.compile(r'^(?P<days>[A-Za-z,-]+)\s+(?P<ranges>[\d:,\-\s]+?)(?:\s+"
 def parse_osm_opening_hours(text):
     """The subset written by `osm_opening_hours`; raises ValueError on anything else."""
     slots = []
-    for rule in [r.strip() for r in (text or "").split(";") if r.strip()]:
+    for rule in split_rules(text or ""):
         match = _RULE_RE.match(rule)
         if not match:
             raise ValueError(rule)

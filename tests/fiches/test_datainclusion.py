@@ -27,7 +27,7 @@ def test_opening_hours_are_written_and_read_in_osm_syntax():
     text = datainclusion.osm_opening_hours(slots)
     assert (
         text
-        == 'Mo-Th 08:30-12:00,14:00-17:00; Fr 08:30-12:00; Sa 09:00-12:00; Fr 14:00-16:00 "sur rendez-vous"'
+        == 'Mo-Th 08:30-12:00,14:00-17:00; Fr 08:30-12:00; Sa 09:00-12:00, Fr 14:00-16:00 "sur rendez-vous"'
     )
     assert sorted(datainclusion.parse_osm_opening_hours(text)) == sorted(slots)
     assert datainclusion.osm_opening_hours([]) is None

@@ -2,7 +2,9 @@
 
 import csv
 import json
+from datetime import datetime
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -320,9 +322,23 @@ def test_no_field_is_lost_and_the_agent_sees_how_to_reach_the_service(site, tmp_
         "Les professionnels",
         "https://exemple.fr/demande",
         "03 85 99 99 99",
-        "Tu 14:00-17:00",
+        "mardi : 14:00–17:00",  # the service's own hours in French, not the raw expression
     ):
         assert shown in page, shown
+    assert "Tu 14:00-17:00" not in page
+
+
+def test_osm_hours_beyond_the_slots_are_kept_followed_and_exported_back(site, tmp_path, client):
+    hours = "Mo-Fr 09:00-12:00,14:00-17:00; PH off"  # data·inclusion's own example's form
+    _out, rejected = run(tmp_path, [structure(horaires_accueil=hours)])
+    assert rejected == {}
+
+    place = StructurePage.objects.get(source_id="dora--s1")
+    assert place.opening_hours == hours and place.practical_info == ""
+    assert place.opening_status(datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("Europe/Paris"))).is_open
+    assert not place.opening_status(datetime(2026, 11, 11, 10, tzinfo=ZoneInfo("Europe/Paris"))).is_open
+    exported = datainclusion.export_all(BASE)["structures"]
+    assert next(s for s in exported if s["nom"] == place.title)["horaires_accueil"] == hours
 
 
 def test_a_rerun_completes_an_import_that_stopped_after_some_batches(site, tmp_path):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from territories.importer import FRANCE_SERVICES_SOURCE, import_france_services
-from territories.models import Commune, StructureKind, StructurePage
+from territories.models import Commune, OpeningSlot, StructureKind, StructurePage
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,53 @@ def test_nearest_places_match_a_full_sort_by_distance(db):
         for limit in (1, 3, 8, 20):
             found = StructurePage.objects.live().nearest(origin.latitude, origin.longitude, limit)
             assert [s.pk for s, _km in found] == [s.pk for s in expected[:limit]], (origin.name, limit)
+
+
+def test_a_structure_without_hours_shows_no_week_of_closed_days(index, client):
+    page = builders.structure(index, builders.commune(builders.AUTUN))
+
+    html = client.get(page.url).content.decode()
+
+    assert "Horaires non renseignés" in html
+    assert "Fermé" not in html
+    assert "badge-closed" not in html
+
+
+def test_imported_osm_hours_are_shown_in_french_and_followed_by_open_now(index, client, monkeypatch):
+    from django.utils import timezone
+
+    page = builders.structure(
+        index, builders.commune(builders.AUTUN), opening_hours="Mo-Fr 09:00-12:00,14:00-17:00; PH off"
+    )
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    )
+
+    html = client.get(page.url).content.decode()
+
+    assert "Ouvert maintenant jusqu’à 12 h 00" in html
+    assert "09:00–12:00 · 14:00–17:00" in html and "Jours fériés</strong> : fermé" in html
+    assert "Mo-Fr" not in html and "Fermé</td>" not in html
+    monday = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    holiday = datetime(2026, 11, 11, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    assert list(StructurePage.objects.open_at(monday)) == [page]
+    assert list(StructurePage.objects.open_at(holiday)) == []
+    assert list(StructurePage.objects.with_walk_in_hours()) == [page]
+
+
+def test_a_slot_of_the_second_tuesday_opens_only_that_week(index):
+    page = builders.structure(index, builders.commune(builders.AUTUN))
+    OpeningSlot.objects.create(structure=page, weekday=1, week_of_month=2, opens=time(14), closes=time(17))
+    paris = ZoneInfo("Europe/Paris")
+    assert list(StructurePage.objects.open_at(datetime(2026, 12, 8, 15, 0, tzinfo=paris))) == [page]
+    assert list(StructurePage.objects.open_at(datetime(2026, 12, 1, 15, 0, tzinfo=paris))) == []
+    assert (
+        StructurePage.objects.get(pk=page.pk).opening_status(datetime(2026, 12, 8, 15, tzinfo=paris)).is_open
+    )
+
+
+def test_hours_that_are_not_osm_are_refused_in_french(index):
+    page = StructurePage(title="X", kind="ccas", commune=builders.commune(), opening_hours="lundi matin")
+    with pytest.raises(ValidationError) as error:
+        page.clean()
+    assert "format OpenStreetMap" in str(error.value)
