@@ -45,6 +45,8 @@ def daily_jobs():
     if api:
         jobs.append(("import_datainclusion", "import_datainclusion", ["--api", api]))
     jobs += [
+        # After the import, which may add places; the first run of a month keeps its measure.
+        ("snapshot_coverage", "snapshot_coverage", []),
         ("send_reminders", "send_reminders", []),
         ("erase_reporter_data", "erase_reporter_data", []),
         ("remind_orientations", "remind_orientations", []),

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
@@ -23,6 +23,8 @@ from territories.maps import map_data
 from territories.models import StructurePage, TerritoirePage
 
 from .indicators import Indicators
+from .period import PeriodForm
+from .report import report_pdf, report_zip, table_csv
 from .roles import is_moderator
 
 
@@ -168,20 +170,39 @@ def to_verify_view(request):
 # --- Indicators ----------------------------------------------------------------------------
 
 
+PERIOD_FIELDS = ("annee", "semestre", "du", "au")
+
+
 @login_required
 def indicators_view(request):
+    """The indicators for the period chosen by GET parameters; `csv=<table>` one table,
+    `format=pdf` the report, `format=zip` every table as CSV."""
     if not is_moderator(request.user):
         return refused(request, _("Les indicateurs sont réservés aux modérateurs."))
-    indicators = Indicators()
-    key = request.GET.get("csv")
+    form = PeriodForm(request.GET or None)
+    period_query = urlencode([(k, request.GET[k]) for k in PERIOD_FIELDS if request.GET.get(k)])
+    if form.is_bound and not form.is_valid():
+        # Bad dates: say so and keep what was typed; nothing is counted for a period not chosen.
+        return render(
+            request,
+            "moderation/admin/indicators.html",
+            {"form": form, "period_query": period_query},
+            status=400,
+        )
+    indicators = Indicators(form.period())
+    name = f"indicateurs-{indicators.period.slug}"
+    key, kind = request.GET.get("csv"), request.GET.get("format")
     if key:
-        table = next((t for t in indicators.tables() if t.key == key), None)
+        table = indicators.table(key)
         if table is None:
             return HttpResponse(_("Tableau inconnu."), status=404, content_type="text/plain; charset=utf-8")
-        return csv_response(
-            f"{table.key}-{indicators.on.isoformat()}", table.columns, table.rows, table.period
+        return download(
+            table_csv(table), f"{table.key}-{indicators.period.slug}.csv", "text/csv; charset=utf-8"
         )
-    tables = indicators.tables()
+    if kind == "pdf":
+        return download(report_pdf(indicators), f"{name}.pdf", "application/pdf")
+    if kind == "zip":
+        return download(report_zip(indicators), f"{name}.zip", "application/zip")
     cov = indicators.coverage()
     uncovered_markers = [
         {
@@ -204,8 +225,22 @@ def indicators_view(request):
     return render(
         request,
         "moderation/admin/indicators.html",
-        {"tables": tables, "coverage": cov, "indicators": indicators, "map_data": data},
+        {
+            "form": form if form.is_bound else PeriodForm(initial={"annee": indicators.start.year}),
+            "period_query": period_query,
+            "tables": indicators.tables(),
+            "coverage": cov,
+            "indicators": indicators,
+            "map_data": data,
+            "can_edit_model": request.user.has_perm("territories.change_coveragesettings"),
+        },
     )
+
+
+def download(content, filename, content_type):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def csv_response(name, header, rows, period=None):

@@ -221,11 +221,13 @@ class ConsultationQuerySet(models.QuerySet):
 
 
 class Consultation(models.Model):
-    """How many times a page was served on a day. No cookie, no address, no user: a counter."""
+    """How many times a page was served on a day, and how many of these views began a visit
+    (`moderation.consultations.starts_visit`). No cookie, no address, no user: counters."""
 
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("jour"))
     count = models.PositiveIntegerField(_("consultations"), default=0)
+    visits = models.PositiveIntegerField(_("visites commencées"), default=0)
 
     objects = ConsultationQuerySet.as_manager()
 

@@ -147,7 +147,7 @@ def show_own_pages_first(parent_page, pages, request):
 @hooks.register("before_serve_page")
 def count_consultation(page, request, serve_args, serve_kwargs):
     if consultations.should_count(page, request):
-        consultations.record(page)
+        consultations.record(page, visit=consultations.starts_visit(request))
 
 
 # --- Freshness and indicators --------------------------------------------------------------

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -27,13 +28,14 @@ from wagtail.admin.panels import (
     TabbedInterface,
     TitleFieldPanel,
 )
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
 
-from . import jsonld
+from . import coverage, jsonld
 from .geo import haversine_km, normalize_name, parse_point
 from .links import url_from_setting
 from .maps import map_data
@@ -485,7 +487,22 @@ class StructureIndexPage(Page):
         return context
 
 
+# The places that do first reception, stated once: these kinds, and any charter signatory
+# (`StructureQuerySet.first_reception`). The coverage model counts them and nothing else.
+FIRST_RECEPTION_KINDS = [
+    StructureKind.MDS,
+    StructureKind.CCAS,
+    StructureKind.CIAS,
+    StructureKind.FRANCE_SERVICES,
+]
+
+
 class StructureQuerySet(VisiblePageQuerySet):
+    def first_reception(self):
+        """The places of first reception: MDS, CCAS/CIAS, France Services, permanences and
+        mobile stops, and every signatory of the charter whatever its kind."""
+        return self.filter(Q(kind__in=FIRST_RECEPTION_KINDS) | Q(charter_signatory=True))
+
     def due_for_review(self, on=None):
         return self.filter(due_for_review_q(on or timezone.localdate()))
 
@@ -986,3 +1003,109 @@ class OpeningSlot(Orderable):
         super().clean()
         if self.opens and self.closes and self.closes <= self.opens:
             raise ValidationError({"closes": _("L’heure de fermeture doit suivre l’ouverture.")})
+
+
+# --- Coverage: the model's parameters (an administrator's setting) and its monthly history -----
+
+
+@register_setting(icon="site")
+class CoverageSettings(BaseGenericSetting):
+    """The travel-time model of the coverage indicator (`territories.coverage`). Its first values
+    come from `TERRITORIES_COVERAGE` (installed by `manage.py install_reperes`)."""
+
+    minutes = models.PositiveSmallIntegerField(
+        _("temps de trajet maximal (minutes)"),
+        default=coverage.default_minutes,
+        validators=[MinValueValidator(5), MaxValueValidator(180)],
+        help_text=_("L’objectif national : moins de 30 minutes."),
+    )
+    speed_kmh = models.PositiveSmallIntegerField(
+        _("vitesse moyenne retenue (km/h)"),
+        default=coverage.default_speed,
+        validators=[MinValueValidator(5), MaxValueValidator(130)],
+    )
+    detour_factor = models.FloatField(
+        _("facteur de détour routier"),
+        default=coverage.default_detour,
+        validators=[MinValueValidator(1.0), MaxValueValidator(3.0)],
+        help_text=_("Longueur de la route ÷ distance à vol d’oiseau (1,3 en moyenne en France)."),
+    )
+    low_speed_kmh = models.PositiveSmallIntegerField(
+        _("vitesse de comparaison basse (km/h)"),
+        default=coverage.default_low_speed,
+        validators=[MinValueValidator(5), MaxValueValidator(130)],
+    )
+    high_speed_kmh = models.PositiveSmallIntegerField(
+        _("vitesse de comparaison haute (km/h)"),
+        default=coverage.default_high_speed,
+        validators=[MinValueValidator(5), MaxValueValidator(130)],
+    )
+
+    panels = [
+        FieldPanel("minutes"),
+        FieldPanel("detour_factor"),
+        FieldRowPanel([FieldPanel("low_speed_kmh"), FieldPanel("speed_kmh"), FieldPanel("high_speed_kmh")]),
+    ]
+
+    class Meta:
+        verbose_name = _("modèle de couverture territoriale")
+
+    def clean(self):
+        super().clean()
+        if None not in (self.low_speed_kmh, self.speed_kmh, self.high_speed_kmh) and not (
+            self.low_speed_kmh < self.speed_kmh < self.high_speed_kmh
+        ):
+            raise ValidationError(
+                _("La vitesse basse doit être inférieure à la vitesse retenue, et la haute supérieure.")
+            )
+
+
+class CoverageSnapshotQuerySet(models.QuerySet):
+    def up_to(self, day):
+        """The snapshots taken for the months up to `day`'s, oldest first."""
+        return self.filter(month__lte=day).order_by("month")
+
+
+class CoverageSnapshot(models.Model):
+    """The coverage as measured in a month (`manage.py snapshot_coverage`, run by the daily
+    jobs: the first run of a month takes it), with the model's parameters of the day, so that
+    the indicators show a trend and a past figure is never recomputed with today's places."""
+
+    month = models.DateField(_("mois"), unique=True)  # its first day
+    taken_at = models.DateTimeField(_("mesurée le"), default=timezone.now)
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+    speed_kmh = models.PositiveSmallIntegerField(_("vitesse (km/h)"))
+    detour_factor = models.FloatField(_("facteur de détour"))
+    places = models.PositiveIntegerField(_("lieux de premier accueil"))
+    population = models.PositiveIntegerField(_("population"))
+    covered_population = models.PositiveIntegerField(_("population couverte"))
+    uncovered_communes = models.PositiveIntegerField(_("communes non couvertes"))
+    low_speed_kmh = models.PositiveSmallIntegerField(_("vitesse basse (km/h)"))
+    low_covered_population = models.PositiveIntegerField(_("population couverte à la vitesse basse"))
+    high_speed_kmh = models.PositiveSmallIntegerField(_("vitesse haute (km/h)"))
+    high_covered_population = models.PositiveIntegerField(_("population couverte à la vitesse haute"))
+
+    objects = CoverageSnapshotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mesure mensuelle de la couverture")
+        verbose_name_plural = _("mesures mensuelles de la couverture")
+        ordering = ["month"]
+
+    def __str__(self):
+        return f"{self.month:%m/%Y} : {self.share_percent:.1f} %"
+
+    def _percent(self, covered):
+        return 100 * covered / self.population if self.population else 0.0
+
+    @property
+    def share_percent(self):
+        return self._percent(self.covered_population)
+
+    @property
+    def low_share_percent(self):
+        return self._percent(self.low_covered_population)
+
+    @property
+    def high_share_percent(self):
+        return self._percent(self.high_covered_population)

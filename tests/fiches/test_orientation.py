@@ -424,9 +424,9 @@ def test_indicators_count_per_structure_fiche_and_month_with_the_median_delay(ne
                 status=status, answered_at=o.created_at + timedelta(days=days), closed_at=now
             )
     by_place, by_fiche, by_month = Indicators().orientations()
-    assert by_place.rows == [("CCAS d’Autun", 3, 2, "67 %", 1, "33 %", "2.0")]
+    assert by_place.rows == [("CCAS d’Autun", 3, 2, "67 %", 1, "33 %", "2,0")]
     assert by_fiche.rows[0][:3] == ("Colis", 3, 2)
-    assert len(by_month.rows) in (1, 2) and sum(r[1] for r in by_month.rows) == 3
+    assert sum(r[1] for r in by_month.rows) == 3 and by_month.total[1] == 3
 
 
 def test_personal_data_is_erased_by_the_daily_job_after_the_configured_days(

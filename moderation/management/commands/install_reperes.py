@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 
 from fiches.taxonomy import install_taxonomy
 from moderation.roles import install_roles
+from territories.models import CoverageSettings
 
 
 class Command(BaseCommand):
@@ -17,3 +18,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Thèmes créés : {themes} ; publics créés : {publics}.")
         groups = install_roles()
         self.stdout.write("Rôles : " + ", ".join(groups))
+        # The coverage model's parameters, from TERRITORIES_COVERAGE the first time only.
+        CoverageSettings.load()
