@@ -104,7 +104,8 @@ def commune_map(accesses, places, title, size=420):
     covered = [xy(a.commune.latitude, a.commune.longitude) for a in points if a.covered]
     uncovered = [xy(a.commune.latitude, a.commune.longitude) for a in points if not a.covered]
     squares = [
-        (f"{float(x) - 2.5:.1f}", f"{float(y) - 2.5:.1f}") for x, y in (xy(p.latitude, p.longitude) for p in places)
+        (f"{float(x) - 2.5:.1f}", f"{float(y) - 2.5:.1f}")
+        for x, y in (xy(p.latitude, p.longitude) for p in places)
     ]
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="map-svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}"'
@@ -113,8 +114,6 @@ def commune_map(accesses, places, title, size=420):
         h=height,
         title=title,
         covered=format_html_join("", '<circle cx="{}" cy="{}" r="1.6" fill="#9aa5b1"/>', covered),
-        places=format_html_join(
-            "", '<rect x="{}" y="{}" width="5" height="5" fill="' + BAR + '"/>', squares
-        ),
+        places=format_html_join("", '<rect x="{}" y="{}" width="5" height="5" fill="' + BAR + '"/>', squares),
         uncovered=format_html_join("", '<circle cx="{}" cy="{}" r="3.5" fill="#c0392b"/>', uncovered),
     )

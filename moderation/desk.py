@@ -230,6 +230,7 @@ def indicators_view(request):
             "period_query": period_query,
             "tables": indicators.tables(),
             "coverage": cov,
+            "measure": indicators.measure(),
             "indicators": indicators,
             "map_data": data,
             "can_edit_model": request.user.has_perm("territories.change_coveragesettings"),

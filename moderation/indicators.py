@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import PageLogEntry, Revision
 
-from fiches.models import FicheCoveredCommune, FichePage, Orientation, Theme
+from fiches.models import FicheCoveredCommune, FichePage, NeedReport, Orientation, Theme, UnansweredSearch
 from fiches.orientation.models import OrientationStatus
 from territories import coverage
 from territories.models import CoverageSnapshot, StructureKind, StructurePage, TerritoirePage
@@ -107,6 +107,9 @@ class Indicators:
     def tables(self):
         return [
             self.summary(),
+            self.coverage_by_speed(),
+            self.coverage_by_month(),
+            self.coverage_table(),
             self.structures_by_kind(),
             self.structures_by_territory(),
             self.charter_signatories(),
@@ -118,11 +121,11 @@ class Indicators:
             self.top_fiches(),
             self.reports_by_month(),
             *self.orientations(),
+            self.needs_by_month(),
+            self.needs_by_territory(),
+            self.needs_by_words(),
             self.fiches_by_theme(),
             self.fiches_by_territory(),
-            self.coverage_by_speed(),
-            self.coverage_by_month(),
-            self.coverage_table(),
         ]
 
     def table(self, key):
@@ -157,6 +160,7 @@ class Indicators:
         first = self.structures().first_reception()
         reports = ErrorReport.objects.filter(**self._in_period("created_at"))
         orientations = Orientation.objects.filter(**self._in_period("created_at"))
+        searches, reports_of_needs = self._needs_total(UnansweredSearch), self._needs_total(NeedReport)
         measured = self.coverage_at_end()
         rows = [
             (_("Fiches publiées"), self.fiches().count(), self.stock),
@@ -184,6 +188,8 @@ class Indicators:
             (_("Visites (sessions)"), consultations["visits"] or 0, self.flow),
             (_("Signalements d’erreur reçus"), reports.count(), self.flow),
             (_("Orientations envoyées"), orientations.count(), self.flow),
+            (_("Recherches sans réponse"), searches, self.flow),
+            (_("Besoins signalés « Je n’ai pas trouvé »"), reports_of_needs, self.flow),
             (
                 _("Population à moins de %(n)d minutes d’un lieu de premier accueil") % {"n": measured[1]},
                 measured[0],
@@ -499,6 +505,78 @@ class Indicators:
             table("fiche", "orientations-fiches", _("Orientations par fiche"), _("Fiche"), by_count),
             table("month", "orientations-mois", _("Orientations par mois"), _("Mois"), by_month, chart=[1]),
         ]
+
+    # -- Needs without an answer: anonymous weekly counts (fiches.needs) ----------------------
+
+    def _needs(self, model, by):
+        return model.objects.counts(self.start, self.end, by=by)
+
+    def _needs_total(self, model):
+        return sum(row["total"] for row in self._needs(model, ()))
+
+    def _needs_columns(self):
+        return [_("Recherches sans réponse"), _("« Je n’ai pas trouvé »"), _("Total")]
+
+    def _needs_rows(self, by, label_of, order=None):
+        counts = {}
+        for i, model in enumerate((UnansweredSearch, NeedReport)):
+            for row in self._needs(model, by):
+                label = label_of(row)
+                counts.setdefault(label, [0, 0])[i] += row["total"]
+        labels = order(counts) if order else sorted(counts, key=lambda k: (-sum(counts[k]), k))
+        return [(label, *counts.get(label, [0, 0]), sum(counts.get(label, [0, 0]))) for label in labels]
+
+    def needs_by_month(self):
+        months = [_month_label(m) for m in self.period.months()]
+        first = self.start.replace(day=1)
+        rows = self._needs_rows(
+            ("month",),
+            # A week whose Monday is before the period's start counts in its first month.
+            lambda row: _month_label(max(row["month"], first)),
+            order=lambda counts: months,
+        )
+        return Table(
+            "besoins-mois",
+            _("Besoins sans réponse par mois"),
+            self.flow,
+            [_("Mois"), *self._needs_columns()],
+            rows,
+            total=self._total(rows),
+            chart=[3],
+            note=_(
+                "Recherches qui ont trouvé peu ou pas de fiches, et besoins signalés par les agents, "
+                "comptés par semaine (une semaine compte dans le mois de son lundi) ; rien sur les "
+                "personnes."
+            ),
+        )
+
+    def needs_by_territory(self):
+        territories = [t.title for t in TerritoirePage.objects.live().order_by("title")]
+        none = _("Sans territoire (pas de commune choisie)")
+
+        def order(counts):
+            return [*territories, *sorted(k for k in counts if k not in territories)]
+
+        rows = self._needs_rows(("territoire",), lambda row: row["territoire__title"] or none, order=order)
+        return Table(
+            "besoins-territoires",
+            _("Besoins sans réponse par territoire"),
+            self.flow,
+            [_("Territoire"), *self._needs_columns()],
+            rows,
+            total=self._total(rows),
+        )
+
+    def needs_by_words(self, limit=20):
+        rows = self._needs_rows(("words",), lambda row: row["words"])
+        return Table(
+            "besoins-mots",
+            _("Besoins sans réponse les plus fréquents"),
+            self.flow,
+            [_("Mots"), *self._needs_columns()],
+            rows[:limit],
+            note=_("Les %(n)d premiers ; les mots sont écrits sans accents ni mots vides.") % {"n": limit},
+        )
 
     # -- Fiches (a fiche may have several themes and cover several territories) ---------------
 

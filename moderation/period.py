@@ -77,13 +77,13 @@ class PeriodForm(forms.Form):
     du = forms.DateField(
         label=gettext_lazy("Du"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"placeholder": "JJ/MM/AAAA", "size": 10}, format="%d/%m/%Y"),
         error_messages={"invalid": gettext_lazy("Saisissez une date valide, par exemple 31/12/2026.")},
     )
     au = forms.DateField(
         label=gettext_lazy("Au"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"placeholder": "JJ/MM/AAAA", "size": 10}, format="%d/%m/%Y"),
         error_messages={"invalid": gettext_lazy("Saisissez une date valide, par exemple 31/12/2026.")},
     )
 

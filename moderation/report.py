@@ -44,6 +44,7 @@ def report_context(indicators):
         "indicators": indicators,
         "tables": [t for t in indicators.tables() if t.in_report],
         "coverage": measure.coverage,
+        "measure": measure,
         "departement": settings.REPERES_DEPARTEMENT["name"],
         "printed_on": timezone.localdate(),
         "uncovered_map": charts.commune_map(

@@ -270,6 +270,7 @@ def test_run_daily_runs_every_daily_job_in_order():
 
     names = [line.split(" :")[0] for line in output.splitlines() if line.endswith(" :")]
     assert names == [
+        "snapshot_coverage",
         "send_reminders",
         "erase_reporter_data",
         "remind_orientations",

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client, TestCase
 from django.utils import timezone
 
-from fiches.models import Orientation, Theme
+from fiches.models import NeedReport, Orientation, Theme, UnansweredSearch
 from fiches.orientation.models import OrientationStatus
 from moderation.indicators import Indicators
 from moderation.models import Consultation, ErrorReport, ReportStatus
@@ -274,6 +274,16 @@ def known(network, django_user_model):
             status=status,
             answered_at=aware(*answered) if answered else None,
         )
+    for query, commune, day, times in (
+        ("aide au chauffage", autun, date(2026, 1, 14), 3),
+        ("garde d'enfants nuit", macon, date(2026, 3, 4), 2),
+        ("logement urgence", None, date(2026, 6, 10), 1),
+        ("aide au chauffage", autun, date(2026, 7, 8), 4),  # after the period
+    ):
+        for _ in range(times):
+            UnansweredSearch.objects.record(query, commune, day)
+    NeedReport.create_for("Garde d’enfant la nuit", macon, date(2026, 3, 5))
+    NeedReport.create_for("Chauffage", charolles, date(2026, 2, 3))  # Charolles: no territory
     CoverageSnapshot.objects.create(
         month=date(2026, 5, 1),
         minutes=30,
@@ -415,6 +425,35 @@ def test_flows_over_the_period_consultations_reports_and_orientations(known):
     # A period ended in the past reads the coverage of its last month's snapshot.
     assert summary["Population à moins de 30 minutes d’un lieu de premier accueil"] == "90,0 %"
     assert indicators.flow == "du 01/01/2026 au 30/06/2026" and indicators.stock == "au 30/06/2026"
+
+
+def test_needs_without_an_answer_by_month_territory_and_words(known):
+    indicators = Indicators(H1)
+    by_month = indicators.table("besoins-mois")
+    assert by_month.columns == ["Mois", "Recherches sans réponse", "« Je n’ai pas trouvé »", "Total"]
+    assert by_month.rows == [
+        ("01/2026", 3, 0, 3),
+        ("02/2026", 0, 1, 1),
+        ("03/2026", 2, 1, 3),
+        ("04/2026", 0, 0, 0),
+        ("05/2026", 0, 0, 0),
+        ("06/2026", 1, 0, 1),
+    ]
+    assert by_month.total == ("Total", 6, 2, 8)
+    numeric_columns_add_up(by_month)
+    by_territory = indicators.table("besoins-territoires")
+    assert by_territory.rows == [
+        ("Autunois", 3, 0, 3),
+        ("Mâconnais", 2, 1, 3),
+        ("Sans territoire (pas de commune choisie)", 1, 1, 2),
+    ]
+    assert by_territory.total == ("Total", 6, 2, 8)
+    words = indicators.table("besoins-mots").rows
+    assert words[:2] == [("aide chauffage", 3, 0, 3), ("garde enfants nuit", 2, 0, 2)]
+    assert {w[0] for w in words[2:]} == {"Chauffage", "Garde d’enfant la nuit", "logement urgence"}
+    summary = {r[0]: r[1] for r in indicators.table("synthese").rows}
+    assert summary["Recherches sans réponse"] == 6
+    assert summary["Besoins signalés « Je n’ai pas trouvé »"] == 2
 
 
 def test_every_table_with_a_total_adds_up(known):
@@ -568,7 +607,7 @@ def test_the_indicators_page_is_for_moderators_with_every_table_as_csv(known):
     html = moderator.get(URL, period).content.decode()
     assert "Couverture territoriale du premier accueil" in html and "vol d’oiseau" in html
     assert "Période : 1er semestre 2026" in html
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 5
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 6
     for t in Indicators(H1).tables():
         response = moderator.get(URL, {**period, "csv": t.key})
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv"), t.key
