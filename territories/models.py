@@ -494,6 +494,8 @@ FIRST_RECEPTION_KINDS = [
     StructureKind.CCAS,
     StructureKind.CIAS,
     StructureKind.FRANCE_SERVICES,
+    StructureKind.PERMANENCE,
+    StructureKind.MOBILE_STOP,
 ]
 
 

@@ -507,6 +507,21 @@ def test_only_first_reception_places_count_for_coverage(known):
     assert {"CAF de Mâcon", "MDS de Mâcon", "France services de Charolles", "CCAS de Charolles"} <= kinds
 
 
+def test_permanences_and_mobile_stops_are_first_reception_places(network):
+    held_by = network["structure"]  # places held by the CCAS d'Autun
+    permanence = builders.structure(
+        held_by, builders.commune(builders.CHAROLLES), "Permanence du CCAS à Charolles", kind="permanence"
+    )
+    stop = builders.structure(
+        held_by, builders.commune(builders.MACON), "Arrêt du bus à Mâcon", kind="arret_mobile"
+    )
+    other = builders.structure(
+        network["structure_index"], builders.commune(builders.MACON), "CPAM", kind="cpam"
+    )
+    places = {p.title for p in coverage.first_reception_places()}
+    assert places == {"CCAS d’Autun", permanence.title, stop.title} and other.title not in places
+
+
 def test_the_models_parameters_are_an_administrators_setting_with_installed_defaults(network, settings):
     settings.TERRITORIES_COVERAGE = {"speed_kmh": 50}
     call_command("install_reperes", verbosity=0, stdout=StringIO())

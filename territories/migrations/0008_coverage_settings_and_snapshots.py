@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('territories', '0006_structure_orientation_email'),
+        ('territories', '0007_places_held_and_osm_hours'),
     ]
 
     operations = [
