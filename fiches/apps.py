@@ -11,6 +11,7 @@ class FichesConfig(AppConfig):
         from django.urls import register_converter
 
         from . import signal_handlers  # noqa: F401
+        from .needs import signal_handlers as needs_handlers  # noqa: F401
         from .orientation import signal_handlers as orientation_handlers  # noqa: F401
         from .params import IdConverter, TextConverter
 

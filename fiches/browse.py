@@ -203,6 +203,18 @@ class Browse:
     def active(self):
         return bool(self.query or self.commune or self.fixed or self.selected_filters())
 
+    def found_little(self, total):
+        """Whether this search counts as a need without an answer (fiches.needs): words were
+        typed, `FICHES_FEW_RESULTS` fiches or fewer were found, on the first page, with no
+        filter narrowing it (a filter that empties a list says nothing of the offer)."""
+        return (
+            bool(self.query)
+            and total <= settings.FICHES_FEW_RESULTS
+            and not self.fixed
+            and not self.selected_filters()
+            and _page_number(str(self.request.GET.get("page") or "")) == 1
+        )
+
     def selected_filters(self):
         return {k: v for k, v in self.filterset.form.cleaned_data.items() if v not in (None, "", False)}
 

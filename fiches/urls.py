@@ -1,12 +1,14 @@
 from django.urls import path
 
 from . import handout_views, opendata_views, views
+from .needs import views as needs_views
 from .orientation import views as orientation_views
 
 app_name = "fiches"
 
 urlpatterns = [
     path("recherche/", views.search, name="search"),
+    path("recherche/pas-trouve/", needs_views.need_report, name="need_report"),
     path("themes/", views.theme_index, name="themes"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
     path("publics/", views.public_index, name="publics"),

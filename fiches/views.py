@@ -16,6 +16,7 @@ from territories.models import Commune, CommuneAlias, StructurePage, TerritoireP
 from .browse import Browse, group_by_category
 from .commune_choice import clean_text, remember
 from .models import FicheKeyword, FichePage, Public, Theme, UsefulLink, UsefulLinkCategory
+from .needs.models import search_found_little
 from .suggest import close_terms
 
 NEAREST_STRUCTURES = 10
@@ -44,8 +45,11 @@ def search(request):
     context = _browse_context(browse, searched=browse.active)
     if browse.query:
         context["structures"] = browse.matching_structures()
-        if not context["page_obj"].paginator.count:
+        total = context["page_obj"].paginator.count
+        if not total:
             context["suggestions"] = close_terms(browse.query)
+        if browse.found_little(total):
+            search_found_little.send(sender=Browse, query=browse.query, commune=browse.commune)
     return render(request, "fiches/search.html", context)
 
 

@@ -51,6 +51,7 @@ def daily_jobs():
         ("erase_reporter_data", "erase_reporter_data", []),
         ("remind_orientations", "remind_orientations", []),
         ("anonymise_orientations", "anonymise_orientations", []),
+        ("purge_needs", "purge_needs", []),
         ("purge_mail_log", "purge_mail_log", ["30", "--result", "all"]),
         ("retry_deferred", "retry_deferred", []),
         ("send_mail", "send_mail", []),

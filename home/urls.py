@@ -5,15 +5,24 @@ from django.views.generic import TemplateView
 
 app_name = "home"
 
+
+class PrivacyView(TemplateView):
+    """The privacy page, with the retention periods read from the settings at each request."""
+
+    template_name = "home/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            orientation_days=settings.FICHES_ORIENTATION_DATA_DAYS,
+            few_results=settings.FICHES_FEW_RESULTS,
+            search_months=settings.FICHES_UNANSWERED_SEARCH_MONTHS,
+            report_months=settings.FICHES_NEED_REPORT_MONTHS,
+            **kwargs,
+        )
+
+
 urlpatterns = [
-    path(
-        "donnees-personnelles/",
-        TemplateView.as_view(
-            template_name="home/privacy.html",
-            extra_context={"orientation_days": settings.FICHES_ORIENTATION_DATA_DAYS},
-        ),
-        name="privacy",
-    ),
+    path("donnees-personnelles/", PrivacyView.as_view(), name="privacy"),
     path(
         "mentions-legales/", TemplateView.as_view(template_name="home/legal_notice.html"), name="legal_notice"
     ),

@@ -10,6 +10,7 @@ from . import consultations
 from .accounts import accounts_view, invite_view, my_pages_view
 from .desk import indicators_view, refused, to_verify_view, verify_view
 from .models import ErrorReport
+from .needs import NeedsReportView
 from .roles import account_change_refusal, is_moderator
 from .viewsets import ErrorReportAdmin, bulk_status
 from .workflow import add_owner, owned_first
@@ -27,6 +28,12 @@ def register_bulk_url():
         path("reperes/verifier/<int:pk>/", verify_view, name="moderation_verify"),
         path("reperes/a-verifier/", to_verify_view, name="moderation_to_verify"),
         path("reperes/indicateurs/", indicators_view, name="moderation_indicators"),
+        path("reperes/besoins-sans-reponse/", NeedsReportView.as_view(), name="moderation_needs"),
+        path(
+            "reperes/besoins-sans-reponse/resultats/",
+            NeedsReportView.as_view(results_only=True),
+            name="moderation_needs_results",
+        ),
     ]
 
 
@@ -179,6 +186,19 @@ def indicators_menu_item():
 
     return ModeratorsMenuItem(
         _("Indicateurs"), reverse("moderation_indicators"), icon_name="doc-full", order=155
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def needs_menu_item():
+    from wagtail.admin.menu import MenuItem
+
+    class NeedsMenuItem(MenuItem):
+        def is_shown(self, request):
+            return request.user.has_perm("fiches.view_unansweredsearch")
+
+    return NeedsMenuItem(
+        _("Besoins sans réponse"), reverse("moderation_needs"), icon_name="search", order=156
     )
 
 

@@ -275,6 +275,7 @@ def test_run_daily_runs_every_daily_job_in_order():
         "erase_reporter_data",
         "remind_orientations",
         "anonymise_orientations",
+        "purge_needs",
         "purge_mail_log",
         "retry_deferred",
         "send_mail",

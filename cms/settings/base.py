@@ -285,8 +285,10 @@ FICHES_SMS_BACKEND = "fiches.orientation.sms.ConsoleBackend"
 # --- Needs without an answer (fiches/needs/) ------------------------------------------------
 # A search with text that finds this many fiches or fewer is counted (anonymously, per week).
 FICHES_FEW_RESULTS = 2
-# "Je n'ai pas trouvé" reports are deleted this many months after their week (run_daily).
+# "Je n'ai pas trouvé" reports are deleted this many months after their week (run_daily,
+# manage.py purge_needs), the counters of searches after FICHES_UNANSWERED_SEARCH_MONTHS.
 FICHES_NEED_REPORT_MONTHS = 12
+FICHES_UNANSWERED_SEARCH_MONTHS = 24
 
 # --- Error reports ("Signaler une erreur") -------------------------------------------------
 # Fiches and structures link to the report form by URL name, never by import.

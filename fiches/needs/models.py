@@ -7,11 +7,16 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from territories.geo import normalize_name
 from territories.models import EPCI, TerritoirePage, add_months
+
+# Sent by the search when a search with words found `FICHES_FEW_RESULTS` fiches or fewer:
+# `query` (the need's words, without the commune), `commune` (or None). Counted on commit.
+search_found_little = Signal()
 
 WORDS_MAX_LENGTH = 200
 REPORT_MAX_LENGTH = 300
@@ -96,6 +101,11 @@ class CountsQuerySet(models.QuerySet):
 class UnansweredSearchQuerySet(CountsQuerySet):
     def _total(self):
         return Sum("count")
+
+    def expired(self, on=None):
+        """Counters older than `FICHES_UNANSWERED_SEARCH_MONTHS` months (their week's Monday)."""
+        on = on or timezone.localdate()
+        return self.filter(week__lt=add_months(on, -settings.FICHES_UNANSWERED_SEARCH_MONTHS))
 
     def record(self, query, commune=None, day=None):
         """Counts one search of `query` that found little, for `commune` (or none), in the week
