@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -67,6 +67,7 @@ STRUCTURE_CARD_FIELDS = (
     "latitude",
     "longitude",
     "location_is_approximate",
+    "opening_hours",
     "commune__name",
 )
 
@@ -533,6 +534,8 @@ class FichePage(OwnedPage, Verified, Page):
             .order_by("fiche", "sort_order", "pk")
         )
         shown = {s.pk for s in only_visible([p.structure for p in places])}
+        # A permanence's or a stop's card says its days and hours (includes/held_hours.html).
+        prefetch_related_objects([p.structure for p in places if p.structure.is_held], "opening_slots")
         for place in places:
             if place.structure.pk in shown:
                 found[place.fiche_id].append(place.structure)

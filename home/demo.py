@@ -5,7 +5,7 @@ second run creates nothing and leaves editors' changes alone.
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,7 +27,7 @@ from fiches.models import (
 from moderation.roles import Role, install_roles
 from territories.bulk import reference_index_paused
 from territories.importer import import_france_services
-from territories.models import EPCI, Commune, StructurePage, TerritoirePage
+from territories.models import EPCI, Commune, OpeningSlot, SlotAccess, StructurePage, TerritoirePage
 
 from . import demo_content as content
 from .site_setup import ensure_site_tree
@@ -82,6 +82,7 @@ def load_demo(progress=_silent):
         territories = _territories(pages["departement"], report)
         progress("France services et structures…")
         structures = _structures(pages["structure_index"], report)
+        _held_places(structures, report)
         _fiches(pages["fiche_index"], structures, territories, users, report, progress)
         _useful_links(report)
         progress(f"Index des références ({len(report.new_pages)} pages)…")
@@ -203,6 +204,43 @@ def _structures(index, report):
             report.count("structures")
         by_slug[slug] = page
     return by_slug
+
+
+def _held_places(structures, report):
+    """The permanences and bus stops of the demo, each under the structure that holds it."""
+    communes = Commune.objects.of_departement()
+    for holder_slug, slug, name, kind, commune_name, address, slots in content.HELD_PLACES:
+        holder = structures[holder_slug]
+        if StructurePage.objects.child_of(holder).filter(slug=slug).exists():
+            continue
+        commune = communes.resolve(commune_name)
+        if commune is None:
+            raise ValueError(f"Commune inconnue dans le contenu de démonstration : {commune_name}")
+        page = StructurePage(
+            slug=slug,
+            title=name,
+            kind=kind,
+            commune=commune,
+            address=address,
+            postal_code=commune.postal_code_list[0] if commune.postal_codes else "",
+            phone=holder.phone,
+            charter_signatory=holder.charter_signatory,
+            charter_signed_on=holder.charter_signed_on,
+            last_verified=DEMO_VERIFIED_BASE,
+            is_demo=True,
+        )
+        page.opening_slots = [
+            OpeningSlot(
+                weekday=weekday,
+                week_of_month=week,
+                opens=time.fromisoformat(opens),
+                closes=time.fromisoformat(closes),
+                access=SlotAccess.WALK_IN if walk_in else SlotAccess.APPOINTMENT,
+            )
+            for weekday, week, opens, closes, walk_in in slots
+        ]
+        _publish_new(holder, page, report)
+        report.count("permanences et arrêts")
 
 
 def _themes(codes):

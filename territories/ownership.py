@@ -31,6 +31,12 @@ class OwnedPagePermissionTester(PagePermissionTester):
             return super().can_edit()
         return not self.page_is_root and self.is_owner()
 
+    def can_add_subpage(self):
+        # A structure's owners add its permanences and stops under it, nobody else's.
+        if self._keeps_wagtail_rules():
+            return super().can_add_subpage()
+        return super().can_add_subpage() and self.is_owner()
+
     def can_delete(self, ignore_bulk=False):
         return self._keeps_wagtail_rules() and super().can_delete(ignore_bulk=ignore_bulk)
 

@@ -45,10 +45,27 @@ class DemoContentTests(TestCase):
         self.assertEqual(self.after_first, self.after_second)
 
     def test_it_holds_the_50_france_services_and_the_structures_of_the_seeds(self):
-        self.assertEqual(StructurePage.objects.filter(kind=StructureKind.FRANCE_SERVICES).count(), 50)
+        france_services = StructurePage.objects.filter(kind=StructureKind.FRANCE_SERVICES, is_demo=False)
+        self.assertEqual(france_services.count(), 50)  # the ANCT's file; the demo adds the Van 71 bus
         self.assertEqual(StructurePage.objects.filter(kind=StructureKind.MDS).count(), 4)
         self.assertGreaterEqual(StructurePage.objects.filter(kind=StructureKind.CCAS).count(), 11)
         self.assertTrue(StructurePage.objects.filter(charter_signatory=True).exists())
+
+    def test_permanences_and_the_van_71_stops_are_demo_places_under_their_holder_in_real_communes(self):
+        held = StructurePage.objects.filter(kind__in=[StructureKind.PERMANENCE, StructureKind.MOBILE_STOP])
+        self.assertGreaterEqual(held.filter(kind=StructureKind.PERMANENCE).count(), 4)
+        self.assertGreaterEqual(held.filter(kind=StructureKind.MOBILE_STOP).count(), 5)
+        for place in held:
+            self.assertTrue(place.is_demo)
+            self.assertIsInstance(place.holder, StructurePage)
+            self.assertEqual(place.commune.departement_code, "71")
+            self.assertTrue(place.hours_summary(), place.title)
+        bus = StructurePage.objects.get(slug="van-71")
+        self.assertTrue(bus.is_demo)
+        self.assertEqual({p.kind for p in bus.held_places()}, {StructureKind.MOBILE_STOP})
+        self.assertTrue(any("du mois" in when for p in held for when, _text in p.hours_summary()))
+        # Fiches point to them.
+        self.assertTrue(FichePage.objects.filter(places__structure__in=held).exists())
 
     def test_at_least_40_demo_fiches_across_10_themes_with_owners_and_coverage(self):
         fiches = FichePage.objects.live()

@@ -143,6 +143,13 @@ def test_owners_create_only_fiches_and_structures_under_their_index(network):
         assert owner.get(url).status_code == 302, url  # back to the dashboard, with Wagtail's message
 
 
+def test_a_structure_s_owner_adds_its_permanences_and_nobody_else_does(network):
+    url = f"/admin/pages/add/territories/structurepage/{network['structure'].pk}/"
+    assert logged(network["other"]).get(url).status_code == 200  # the CCAS's owner
+    assert logged(network["owner"]).get(url).status_code == 302  # another structure's owner
+    assert logged(network["moderator"]).get(url).status_code == 200
+
+
 def test_an_owner_reopens_their_fiche_after_saving_a_draft(network):
     """The editor works on a page rebuilt from its latest revision: ownership is read from the
     database, never from that page's in-memory relation."""
