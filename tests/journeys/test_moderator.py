@@ -103,3 +103,18 @@ def test_a_moderator_compares_approves_one_change_sends_another_back_and_reads_t
     journey.click_and_load(journey.button("Indicateurs", within=journey.find("#wagtail-sidebar, nav, aside")))
     journey.see("Indicateurs")
     journey.screenshot("indicateurs")
+
+    # A half-year, then dates typed wrong: the French message, and what was typed kept.
+    from selenium.webdriver.support.ui import Select  # selenium is imported only with a browser
+
+    Select(journey.find("#id_semestre")).select_by_visible_text("1er")
+    journey.click_and_load(journey.button("Afficher la période"))
+    journey.see("Période : 1er semestre")
+    journey.see("Consultations par mois")
+    journey.screenshot("indicateurs-semestre")
+    journey.fill("#id_du", "31/02/2026")
+    journey.fill("#id_au", "30/06/2026")
+    journey.click_and_load(journey.button("Afficher la période"), expected_status=400)
+    journey.see("Saisissez une date valide, par exemple 31/12/2026.")
+    assert journey.find("#id_du").get_attribute("value") == "31/02/2026"
+    journey.screenshot("indicateurs-date-erronee")
