@@ -585,22 +585,21 @@ class DemoCoverageTests(TestCase):
         result = measure.coverage
         self.assertEqual(len(result.communes), 563)
         self.assertEqual(result.population, 550_310)  # population municipale, data/communes-71.csv
-        # The demo places (65 MDS, CCAS, France Services; the CAF, CPAM and two others are not
-        # first reception) cover every commune at 30 minutes and 60 km/h; at 40 km/h, 4 communes
-        # (1,621 inhabitants) are beyond.
-        self.assertEqual(measure.places, 65)
+        # The demo's first-reception places (MDS, CCAS, France Services, the MDS permanences and
+        # the bus stops: 76; the CAF, CPAM and two others are not) cover every commune at 30
+        # minutes, at 60 km/h and even at 40 km/h.
+        self.assertEqual(measure.places, 76)
         self.assertEqual(result.covered_population, 550_310)
         self.assertEqual(result.uncovered, [])
-        self.assertEqual(measure.low.speed_kmh, 40)
-        self.assertEqual(len(measure.low.uncovered), 4)
-        self.assertEqual(measure.low.covered_population, 548_689)
+        self.assertEqual((measure.low.speed_kmh, measure.high.speed_kmh), (40, 80))
+        self.assertEqual(measure.low.covered_population, 550_310)
         self.assertEqual(measure.high.covered_population, 550_310)
 
         strict = coverage.compute(
             Commune.objects.of_departement(), coverage.first_reception_places(), 15, 1.3, 60
         )
-        self.assertEqual(len(strict.uncovered), 22)
-        self.assertAlmostEqual(strict.share_percent, 98.03, places=2)  # 539,472 of 550,310
+        self.assertEqual(len(strict.uncovered), 14)
+        self.assertAlmostEqual(strict.share_percent, 98.62, places=2)  # 542,709 of 550,310
         self.assertEqual(
             sum(a.commune.population_municipale for a in strict.uncovered),
             strict.population - strict.covered_population,
@@ -608,8 +607,10 @@ class DemoCoverageTests(TestCase):
 
     def test_the_demo_structures_by_type_count_every_structure(self):
         table = Indicators().table("structures-types")
-        self.assertEqual(table.total[1:], (69, 65, 15))
-        self.assertEqual(sum(r[1] for r in table.rows), 69)
+        self.assertEqual(table.total[1:], (80, 76, 19))
+        self.assertEqual(sum(r[1] for r in table.rows), 80)
+        self.assertIn(("Permanence", 4, 4, 4), table.rows)  # held by signatory MDS
+        self.assertIn(("Arrêt d’un service itinérant", 6, 6, 0), table.rows)
 
 
 # --- The page, the report, the CSV files, who may see them ------------------------------------
