@@ -24,10 +24,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from territories.maps import map_data
-from territories.models import StructurePage
+from territories.models import Commune, StructurePage
 
 from . import facets, result_cache, search
-from .commune_choice import chosen_commune, clean_text
+from .commune_choice import chosen_commune, clean_text, remember
 from .models import FichePage, Theme
 
 MAX_QUERY_LENGTH = 200
@@ -185,7 +185,26 @@ class Browse:
         # A page that shows no facets (the commune page) does not have them counted.
         self.with_facets = with_facets
         self.query = read_query(request)
-        if commune is None:
+        # The commune typed in the need box ("aide alimentaire Montceau", "71100"), if any:
+        # it becomes the commune criterion and the other words the need (removable, see
+        # `without_commune_url`; `tel_quel=1` reads the words as typed).
+        self.named_commune = None
+        if commune is None and self.query and request.GET.get("tel_quel") != "1":
+            self.named_commune = Commune.objects.of_departement().named_in(self.query)
+        if self.named_commune is not None:
+            named = self.named_commune
+            self.query, commune, self.candidates = named.rest, named.commune, named.candidates
+            if commune is not None:
+                remember(request, commune)
+                self.typed_commune = commune.name
+            else:
+                self.typed_commune = named.typed
+                messages.info(
+                    request,
+                    _("Plusieurs communes correspondent à « %(typed)s » : précisez laquelle.")
+                    % {"typed": named.typed},
+                )
+        elif commune is None:
             commune, self.typed_commune, self.candidates = chosen_commune(request)
         else:
             self.typed_commune, self.candidates = commune.name, []
@@ -198,6 +217,14 @@ class Browse:
         self.filterset = FicheFilter(data, queryset=FichePage.objects.none())
         if self.filterset.errors:
             messages.warning(request, _("Un filtre inconnu a été ignoré : vérifiez le lien utilisé."))
+
+    def without_commune_url(self):
+        """This search without the commune read in the need box: the need's words, or the
+        words as typed when they were only the commune."""
+        query = self.query or self.named_commune.typed
+        params = [(k, v) for k, values in self.request.GET.lists() for v in values]
+        params = [(k, v) for k, v in params if k not in ("q", "commune", "insee", "page", "tel_quel")]
+        return "?" + urlencode([("q", query), ("commune", ""), ("tel_quel", "1"), *params])
 
     @property
     def active(self):

@@ -37,7 +37,7 @@ def chosen_commune(request):
     if commune is not None:
         remember(request, commune)
         return commune, typed, []
-    candidates = list(communes.matching(typed).order_by("name")[:MAX_CANDIDATES])
+    candidates = list(communes.matching(typed)[:MAX_CANDIDATES])
     if candidates:
         messages.info(
             request,

@@ -141,8 +141,10 @@ def commune_detail(request, insee):
 
 @require_GET
 def commune_autocomplete(request):
-    """[{label, value, insee}] for the commune field: name (accents ignored), postal code or
-    INSEE code; old merged communes lead to the current one."""
+    """[{label, value, insee}] for the commune field: name (by the rule of
+    territories.geo.normalize_name), postal code or INSEE code, best first (exact name, then
+    names starting so, by population: CommuneQuerySet.matching); old merged communes lead to
+    the current one."""
     term = clean_text(request.GET.get("q"), 100)
     if len(term) < 2:
         return JsonResponse({"results": []})
@@ -153,7 +155,7 @@ def commune_autocomplete(request):
             "value": f"{c.name} ({c.postal_codes})",
             "insee": c.insee_code,
         }
-        for c in communes.matching(term).order_by("name")[:AUTOCOMPLETE_SIZE]
+        for c in communes.matching(term)[:AUTOCOMPLETE_SIZE]
     ]
     if not term.isdigit() and len(items) < AUTOCOMPLETE_SIZE:
         aliases = CommuneAlias.objects.filter(

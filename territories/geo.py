@@ -33,9 +33,16 @@ def format_point(lat, lng):
     return f"SRID=4326;POINT({lng} {lat})"
 
 
+# "St Marcel", "Ste-Cécile": the abbreviations agents type, read as the words of the names.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
+
+
 def normalize_name(value):
-    """Lower case, no accents, hyphens and apostrophes as spaces: "Saint-Étienne" ~ "saint etienne"."""
+    """The one rule by which a commune's name is compared (stored as `search_name`, typed in
+    the commune field, in its suggestions and in the need box): lower case, no accents,
+    hyphens, apostrophes and full stops as spaces, "st"/"ste" read as "saint"/"sainte":
+    "Saint-Étienne" ~ "saint etienne" ~ "ST ETIENNE" ~ "St.-Étienne"."""
     value = unicodedata.normalize("NFKD", value or "")
     value = "".join(c for c in value if not unicodedata.combining(c)).lower()
-    value = re.sub(r"[-'’`]", " ", value)
-    return re.sub(r"\s+", " ", value).strip()
+    value = re.sub(r"[-'’`.]", " ", value)
+    return " ".join(_ABBREVIATIONS.get(word, word) for word in value.split())

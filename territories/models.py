@@ -4,6 +4,8 @@
 structures, never the other way round.
 """
 
+import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
@@ -201,36 +203,143 @@ class CommuneQuerySet(models.QuerySet):
         return self.filter(departement_code=code or departement_code())
 
     def matching(self, term):
-        """Communes whose name, postal code or INSEE code matches `term` (accents ignored)."""
+        """Communes whose name, postal code or INSEE code matches `term` (by the name rule of
+        `normalize_name`), best first (`ranked`)."""
         term = (term or "").strip()
         if not term:
             return self.none()
         if term.isdigit():
-            return self.filter(Q(insee_code=term) | Q(postal_codes__contains=term))
-        return self.filter(search_name__contains=normalize_name(term))
+            # Postal codes before INSEE codes that happen to match (71100 is Chalon-sur-Saône's
+            # postal code and Chardonnay's INSEE code: an agent types postal codes).
+            return self.filter(Q(insee_code=term) | Q(postal_codes__contains=term)).order_by(
+                models.Case(models.When(postal_codes__contains=term, then=0), default=1),
+                models.F("population_municipale").desc(nulls_last=True),
+                "name",
+            )
+        key = normalize_name(term)
+        # The exact name first, then the names that start with it, then those with a word that
+        # starts with it, then the rest; the most populous first within each.
+        return self.filter(search_name__contains=key).order_by(
+            models.Case(
+                models.When(search_name=key, then=0),
+                models.When(search_name__startswith=key, then=1),
+                models.When(search_name__contains=" " + key, then=2),
+                default=3,
+            ),
+            models.F("population_municipale").desc(nulls_last=True),
+            "name",
+        )
 
     def resolve(self, term):
-        """The one commune meant by `term` (INSEE code, postal code, name or old name), or None."""
+        """The one commune meant by `term`, or None (then `matching` lists the candidates):
+        - a postal code of one commune (before an INSEE code, see `matching`), else an INSEE code;
+        - an exact name (rule of `normalize_name`; "Name (71400)" as the suggestions write it,
+          whose postal code settles homonyms), then an old commune's exact name;
+        - else, from 4 letters, the start of one commune's name only: "chalon" is
+          Chalon-sur-Saône, the only name that starts so (Farges-lès-Chalon only contains it),
+          which is what an agent typing it at a reception desk means; "mont" starts sixteen
+          names, so the candidates are listed, Montceau-les-Mines first.
+        An exact name is always the answer, even when it starts other names ("Mâcon")."""
         term = (term or "").strip()[:100]
         if not term:
             return None
         if term.isdigit():
-            # Five digits may be an INSEE code or a postal code (71400 is both Autun's postal
-            # code and Saint-Clément-sur-Guye's INSEE code): only one match is an answer.
-            found = list(self.filter(Q(insee_code=term) | Q(postal_codes__contains=term))[:2])
+            found = list(self.filter(postal_codes__contains=term)[:20])
+            found = [c for c in found if term in c.postal_code_list]
+            if not found:
+                found = list(self.filter(insee_code=term)[:1])
             return found[0] if len(found) == 1 else None
-        # "Name (71400)", as the autocompletion offers it: the postal code settles homonyms.
         name = normalize_name(term.split("(")[0])
+        if not name:
+            return None
         postal = term.partition("(")[2].rstrip(")").strip()
         found = list(self.filter(search_name=name)[:2])
         if len(found) == 2 and postal.isdigit():
             found = list(self.filter(search_name=name, postal_codes__contains=postal)[:2])
-        if len(found) == 1:
-            return found[0]
+        if found:
+            # Homonyms without a postal code: the most populous (an exact name never ends
+            # on a list of candidates).
+            return (
+                found[0]
+                if len(found) == 1
+                else self.filter(search_name=name)
+                .order_by(models.F("population_municipale").desc(nulls_last=True))
+                .first()
+            )
         alias = CommuneAlias.objects.filter(search_name=name).select_related("commune").first()
         if alias is not None and self.filter(pk=alias.commune_id).exists():
             return alias.commune
+        if len(name) >= 4:
+            found = list(self.filter(search_name__startswith=name)[:2])
+            if len(found) == 1:
+                return found[0]
         return None
+
+    def named_in(self, text):
+        """The commune an agent typed in a need ("aide alimentaire Montceau", "Chagny",
+        "logement à Paray", "71100"), or None: `CommuneInText` with the commune (None when a
+        postal code names several: `candidates`), the words that named it and the rest.
+        Read at the end of the text only (after the need, as agents type it), so that a need
+        that happens to start like a commune's name ("couches bébé") stays a need: the exact
+        name of a commune or an old commune (up to six words), or the first word of exactly
+        one commune's name ("Montceau", "Paray"); a postal or INSEE code anywhere."""
+        words = list(re.finditer(r"\S+", text or ""))
+        if not words:
+            return None
+        for word in words:
+            code = word.group().strip(".,;()")
+            if len(code) == 5 and code.isdigit() and code.isascii():
+                candidates = list(self.matching(code)[:15])
+                if candidates:
+                    commune = self.resolve(code)
+                    rest = (text[: word.start()] + text[word.end() :]).strip()
+                    return CommuneInText(
+                        commune, [] if commune else candidates, code, _without_link_word(rest)
+                    )
+        suffixes = {}
+        for n in range(min(len(words), 6), 0, -1):
+            start = words[-n].start()
+            key = normalize_name(text[start:].strip(".,;!?"))
+            if key and not key.isdigit():
+                suffixes.setdefault(key, start)
+        last = normalize_name(words[-1].group().strip(".,;!?"))
+        by_key = {}
+        condition = Q(search_name__in=list(suffixes))
+        if len(last) >= 4 and last.isalpha():
+            condition |= Q(search_name__startswith=last + " ")
+        for commune in self.filter(condition)[:20]:
+            by_key.setdefault(commune.search_name, []).append(commune)
+        found = [(suffixes[key], communes[0]) for key, communes in by_key.items() if key in suffixes]
+        if not found:
+            aliases = CommuneAlias.objects.filter(search_name__in=list(suffixes), commune__in=self)
+            found = [(suffixes[a.search_name], a.commune) for a in aliases.select_related("commune")]
+        if not found:
+            first_word = [c for key, communes in by_key.items() if key not in suffixes for c in communes]
+            if len(first_word) == 1:
+                found = [(words[-1].start(), first_word[0])]
+        if not found:
+            return None
+        start, commune = min(found, key=lambda item: item[0])  # the longest name
+        return CommuneInText(commune, [], text[start:].strip(), _without_link_word(text[:start]))
+
+
+# Words that link a need to its place, dropped with the commune: "logement à Paray".
+_LINK_WORDS = {"a", "au", "aux", "sur", "pour", "de", "du", "en", "vers", "dans", "pres"}
+
+
+def _without_link_word(text):
+    words = text.split()
+    if words and normalize_name(words[-1]) in _LINK_WORDS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+@dataclass
+class CommuneInText:
+    commune: "Commune | None"
+    candidates: list
+    typed: str  # the words that named it, as typed
+    rest: str  # the need, without them
 
 
 class Commune(models.Model):
