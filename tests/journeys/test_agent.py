@@ -72,3 +72,40 @@ def test_an_agent_finds_a_fiche_for_a_commune_prints_it_and_gathers_a_selection(
     pdf = journey.driver.execute_async_script(FETCH_FORM, journey.button("Imprimer la sélection (PDF)"))
     assert pdf.get("status") == 200, pdf
     assert (pdf["type"], pdf["head"]) == ("application/pdf", "%PDF-")
+
+
+def test_an_agent_types_the_commune_with_the_need_then_says_what_was_not_found(journey, network):
+    from fiches.models import NeedReport
+    from tests.journeys.test_first_hour import axe_violations
+
+    sign_in(journey, "agent")
+    journey.get("/recherche/")
+    journey.fill("#id_q", "colis alimentaire Autun")
+    journey.fill("#id_commune", "")
+    journey.click_and_load(journey.button("Rechercher", within=journey.find("form.search-form")))
+    # The commune read in the need box is the criterion, shown and removable.
+    journey.see("Commune lue dans votre recherche (« Autun ») : Autun")
+    assert journey.find("#id_q").get_attribute("value") == "colis alimentaire"
+    assert "1 fiche pour Autun" in journey.find(".results-count").text
+    journey.screenshot("commune-lue-dans-la-recherche")
+    journey.click_and_load(journey.button("retirer la commune"))
+    assert "pour Autun" not in journey.find(".results-count").text
+
+    # Nothing for a dentist: "Je n'ai pas trouvé", with the words and the commune prefilled.
+    journey.fill("#id_q", "dentiste")
+    journey.fill("#id_commune", "autun")
+    journey.click_and_load(journey.button("Rechercher", within=journey.find("form.search-form")))
+    journey.click_and_load(journey.button("Je n’ai pas trouvé"))
+    journey.see("Aucune donnée personnelle")
+    assert journey.find("#id_commune").get_attribute("value") == "Autun"
+    journey.fill("#id_words", "dentiste pour Mme B., 06 12 34 56 78")
+    journey.click_and_load(journey.button("Envoyer"))
+    journey.see("Retirez le numéro")
+    journey.screenshot("je-n-ai-pas-trouve-erreur")
+    journey.driver.set_script_timeout(30)
+    assert not axe_violations(journey.driver)
+    journey.fill("#id_words", "dentiste acceptant la C2S")
+    journey.click_and_load(journey.button("Envoyer"))
+    journey.see("ce besoin est transmis")
+    assert list(NeedReport.objects.values_list("words", flat=True)) == ["dentiste acceptant la C2S"]
+    journey.check()

@@ -132,6 +132,7 @@ def test_axe_finds_no_violation_on_the_admin_pages_the_project_adds(journey, net
         "/admin/moderation/errorreport/",
         "/admin/reperes/a-verifier/",
         "/admin/reperes/indicateurs/",
+        "/admin/reperes/besoins-sans-reponse/",
         "/admin/comptes/",
         "/admin/mes-pages/",
     ):
