@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
@@ -11,8 +11,8 @@ from django.views.decorators.http import require_POST
 
 from territories.models import StructurePage, answer_as_page
 
-from . import handouts
-from .commune_choice import chosen_commune
+from . import directory, handouts
+from .commune_choice import chosen_commune, clean_text
 from .models import FichePage
 
 SELECTION_KEY = "selection"
@@ -64,6 +64,23 @@ def _structure_pdf(request, structure):
 
     key = handouts.cache_key(structure, None, include_pro)
     return _pdf_response(handouts.cached_pdf(key, build), structure.title)
+
+
+def directory_pdf(request):
+    """The printable directory of the places of the département, a territory or an EPCI
+    (`zone`), with the directory's filters (`type`, `charte`)."""
+    scope = directory.scope_for(clean_text(request.GET.get("zone"), 300))
+    if scope is None:
+        raise Http404(_("Ce territoire ou cette intercommunalité n’existe pas."))
+
+    # A printed directory is not "open now": only the lasting filters, those of its cache key.
+    params = {name: request.GET.get(name) for name in ("type", "charte")}
+
+    def build():
+        return directory.directory_pdf(scope, directory.places(scope, params), request)
+
+    pdf = handouts.cached_pdf(directory.cache_key(scope, params), build)
+    return _pdf_response(pdf, _("annuaire %(name)s") % {"name": scope.name})
 
 
 # --- Selection --------------------------------------------------------------------------

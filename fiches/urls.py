@@ -22,6 +22,7 @@ urlpatterns = [
     path("liens-utiles/", views.useful_links, name="useful_links"),
     path("imprimer/fiche/<id:pk>.pdf", handout_views.fiche_pdf, name="fiche_pdf"),
     path("imprimer/structure/<id:pk>.pdf", handout_views.structure_pdf, name="structure_pdf"),
+    path("imprimer/annuaire.pdf", handout_views.directory_pdf, name="directory_pdf"),
     path("selection/", handout_views.selection_detail, name="selection"),
     path("selection/ajouter/<id:pk>/", handout_views.selection_add, name="selection_add"),
     path("selection/retirer/<id:pk>/", handout_views.selection_remove, name="selection_remove"),

@@ -1,4 +1,5 @@
 from django.db import models
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -8,10 +9,11 @@ from wagtail.admin.compare import register_comparison_class
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
-from territories.models import StructurePage
+from territories.models import STRUCTURE_SECTIONS_HOOK, StructurePage
 
+from .browse import Result, group_by_category
 from .compare import UnorderedTagsComparison, YesNoFieldComparison
-from .models import FichePage
+from .models import FicheCarrier, FichePage
 from .orientation.admin_views import received_view, sees_every_orientation
 from .viewsets import TaxonomyViewSetGroup
 
@@ -72,4 +74,19 @@ def orientations_menu_item():
 
     return ReceivedMenuItem(
         _("Orientations reçues"), reverse("fiches_orientations_received"), icon_name="mail", order=158
+    )
+
+
+@hooks.register(STRUCTURE_SECTIONS_HOOK)
+def structure_offer(structure, request):
+    """A structure's page lists its offer: the visible fiches it carries or is a place of,
+    under their theme category, those it carries marked."""
+    fiches = list(FichePage.objects.visible().using_structure(structure).order_by("title"))
+    if not fiches:
+        return ""
+    carried = set(FicheCarrier.objects.filter(structure=structure).values_list("fiche_id", flat=True))
+    return render_to_string(
+        "fiches/includes/structure_offer.html",
+        {"groups": group_by_category([Result(fiche) for fiche in fiches]), "carried": carried},
+        request=request,
     )

@@ -58,6 +58,10 @@ from .opening_hours import (
 from .ownership import OwnedPage
 
 PRO_PERMISSION = "territories.view_professional_content"
+# The Wagtail hook through which other apps add sections to a structure's page: each function
+# registered under it is called with (structure, request) and returns HTML, or "" for none
+# (fiches lists the offer of the place this way; territories knows nothing of fiches).
+STRUCTURE_SECTIONS_HOOK = "territories_structure_sections"
 
 
 def departement_code():
@@ -583,17 +587,39 @@ class StructureIndexPage(Page):
             .select_related("commune")
             .order_by("title")
         )
-        kind = request.GET.get("type")
+        structures, context["filters"] = StructureIndexPage.filtered(structures, request.GET)
+        context["kinds"] = StructureKind.choices
+        # Every place is on the map (a département has hundreds, not tens of thousands); the
+        # list beside it, the map's text alternative, is paginated.
+        places = list(structures.prefetch_related("opening_slots"))
+        context["place_count"] = len(places)
+        context["page_obj"] = Paginator(places, 30).get_page(request.GET.get("page"))
+        context["map_data"] = map_data(places, request)
+        context["directory_pdf_url"] = url_from_setting("TERRITORIES_DIRECTORY_PDF_URL")
+        if context["directory_pdf_url"]:
+            context["pdf_territories"] = TerritoirePage.objects.visible().order_by("title")
+            context["pdf_epcis"] = EPCI.objects.filter(
+                communes__departement_code=departement_code()
+            ).distinct()
+        return context
+
+    @staticmethod
+    def filtered(structures, params, at=None):
+        """(structures, the filters read): the directory's filters, each a GET parameter so that
+        a filtered map is a link and works without JavaScript: `type` (a kind), `charte=1`
+        (signatories of the charter), `sans_rdv=1` (open "sans rendez-vous" now)."""
+        filters = {}
+        kind = params.get("type")
         if kind in StructureKind.values:
             structures = structures.filter(kind=kind)
-            context["current_kind"] = StructureKind(kind)
-        context["kinds"] = StructureKind.choices
-        page_obj = Paginator(structures.prefetch_related("opening_slots"), 30).get_page(
-            request.GET.get("page")
-        )
-        context["page_obj"] = page_obj
-        context["map_data"] = map_data(list(page_obj), request)
-        return context
+            filters["type"] = StructureKind(kind)
+        if params.get("charte") == "1":
+            structures = structures.filter(charter_signatory=True)
+            filters["charte"] = True
+        if params.get("sans_rdv") == "1":
+            structures = structures.open_at(at, walk_in=True)
+            filters["sans_rdv"] = True
+        return structures, filters
 
 
 # The places that do first reception, stated once: these kinds, and any charter signatory
@@ -1056,9 +1082,14 @@ class StructurePage(OwnedPage, Verified, Page):
         context["json_ld"] = jsonld.to_script(
             {"@context": "https://schema.org", **jsonld.place(self, request)}
         )
-        context["weekly_hours"] = self.weekly_hours()
-        context["hours_lines"] = self.hours_summary() if self.opening_hours.strip() else []
+        # A permanence or a stop receives on a few days: its days, not a week of "Fermé".
+        as_lines = self.opening_hours.strip() or self.is_held
+        context["weekly_hours"] = [] if as_lines else self.weekly_hours()
+        context["hours_lines"] = self.hours_summary() if as_lines else []
         context["held_places"] = list(self.held_places())
+        context["sections"] = [
+            html for hook in hooks.get_hooks(STRUCTURE_SECTIONS_HOOK) if (html := hook(self, request))
+        ]
         return context
 
 

@@ -266,6 +266,8 @@ TERRITORIES_STRUCTURE_HANDOUT_URL = "fiches:structure_pdf"
 TERRITORIES_TERRITORY_FICHES_URL = "fiches:territory"
 # A structure page offers "Orienter une personne" to professionals through this URL name.
 TERRITORIES_STRUCTURE_ORIENTATION_URL = "fiches:orient_to_structure"
+# The structure directory links to its printable version (a PDF, by territory or EPCI).
+TERRITORIES_DIRECTORY_PDF_URL = "fiches:directory_pdf"
 
 # --- Orientation (fiches/orientation/) ------------------------------------------------------
 # The receiving structure's link (signed, one orientation of one structure) works this long.
