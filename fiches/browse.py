@@ -233,9 +233,11 @@ class Browse:
     def found_little(self, total):
         """Whether this search counts as a need without an answer (fiches.needs): words were
         typed, `FICHES_FEW_RESULTS` fiches or fewer were found, on the first page, with no
-        filter narrowing it (a filter that empties a list says nothing of the offer)."""
+        filter narrowing it (a filter that empties a list says nothing of the offer), and not
+        the return from "Je n'ai pas trouvé" (`signale`: that search was counted already)."""
         return (
             bool(self.query)
+            and self.request.GET.get("signale") != "1"
             and total <= settings.FICHES_FEW_RESULTS
             and not self.fixed
             and not self.selected_filters()

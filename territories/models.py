@@ -307,20 +307,19 @@ class CommuneQuerySet(models.QuerySet):
             if key and not key.isdigit():
                 suffixes.setdefault(key, start)
         last = normalize_name(words[-1].group().strip(".,;!?"))
-        by_key = {}
-        condition = Q(search_name__in=list(suffixes))
+        keys = list(suffixes)
+        condition = Q(search_name__in=keys) | Q(aliases__search_name__in=keys)
         if len(last) >= 4 and last.isalpha():
             condition |= Q(search_name__startswith=last + " ")
-        for commune in self.filter(condition)[:20]:
-            by_key.setdefault(commune.search_name, []).append(commune)
-        found = [(suffixes[key], communes[0]) for key, communes in by_key.items() if key in suffixes]
+        # One query: names, old names and first words together (every search with words asks).
+        rows = list(self.filter(condition).annotate(alias_key=models.F("aliases__search_name"))[:40])
+        found = [(suffixes[c.search_name], c) for c in rows if c.search_name in suffixes]
         if not found:
-            aliases = CommuneAlias.objects.filter(search_name__in=list(suffixes), commune__in=self)
-            found = [(suffixes[a.search_name], a.commune) for a in aliases.select_related("commune")]
+            found = [(suffixes[c.alias_key], c) for c in rows if c.alias_key in suffixes]
         if not found:
-            first_word = [c for key, communes in by_key.items() if key not in suffixes for c in communes]
+            first_word = {c.pk: c for c in rows if c.search_name.startswith(last + " ")}
             if len(first_word) == 1:
-                found = [(words[-1].start(), first_word[0])]
+                found = [(words[-1].start(), *first_word.values())]
         if not found:
             return None
         start, commune = min(found, key=lambda item: item[0])  # the longest name

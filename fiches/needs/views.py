@@ -24,9 +24,11 @@ def need_report(request):
                 request,
                 _("Merci : ce besoin est transmis, sans votre nom, à l’équipe d’animation du réseau."),
             )
+            # Back to the search, which does not count itself again (`signale`).
             query = {"q": clean_text(request.POST.get("q"), 200)}
             if commune is not None:
                 query["insee"] = commune.insee_code
+            query["signale"] = "1"
             return redirect(f"{reverse('fiches:search')}?{urlencode(query)}")
     else:
         form = NeedReportForm(

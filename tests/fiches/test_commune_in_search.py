@@ -167,3 +167,9 @@ def test_the_commune_field_never_lands_an_exact_name_on_candidates(client, offer
         response = client.get("/recherche/", {"q": "aide", "commune": typed})
         assert response.context["commune"] is not None, typed
         assert "Plusieurs communes" not in response.content.decode()
+
+
+def test_reading_the_need_box_costs_one_query(communes, django_assert_num_queries):
+    for text in ("aide alimentaire Montceau", "plus de chauffage", "mutuelle Saint-Jean-le-Priche"):
+        with django_assert_num_queries(1):
+            communes.named_in(text)

@@ -168,14 +168,20 @@ def test_the_not_found_link_is_offered_to_professionals_with_the_words_and_commu
     assert "Aucune donnée personnelle" in form and "ni rien sur la personne reçue" in form
 
 
-def test_a_need_report_keeps_the_words_the_territory_and_the_week_only(client, world, territory, people):
+def test_a_need_report_keeps_the_words_the_territory_and_the_week_only(
+    client, world, territory, people, django_capture_on_commit_callbacks
+):
     _signed_in(client, people["agent"])
     response = client.post(
         "/recherche/pas-trouve/",
         {"words": "  Dentiste   acceptant la C2S ", "commune": "le creusot", "q": "dentiste"},
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/recherche/?q=dentiste&insee={world['le_creusot'].insee_code}"
+    assert response["Location"] == f"/recherche/?q=dentiste&insee={world['le_creusot'].insee_code}&signale=1"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(response["Location"])  # back to the search, counted once already
+        client.get(response["Location"].replace("&signale=1", ""))
+    assert list(UnansweredSearch.objects.values_list("words", "count")) == [("dentiste", 1)]
     report = NeedReport.objects.get()
     assert (report.words, report.epci, report.territoire) == (
         "Dentiste acceptant la C2S",
