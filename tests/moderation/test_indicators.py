@@ -567,11 +567,18 @@ def test_a_monthly_snapshot_is_kept_once_per_month_by_the_daily_jobs(network):
     assert snapshot.month == timezone.localdate().replace(day=1)
     assert "déjà enregistrée" in out.getvalue()
     assert (snapshot.places, snapshot.population, snapshot.covered_population) == (1, 1000, 1000)
+    builders.structure(
+        network["structure_index"], builders.commune(builders.MACON), "MDS de Mâcon", kind="mds"
+    )
+    call_command("snapshot_coverage", stdout=out)  # kept: the month's measure is not retaken
+    assert CoverageSnapshot.objects.get().places == 1
+    call_command("snapshot_coverage", "--remplacer", stdout=out)
+    assert CoverageSnapshot.objects.get().places == 2
     from home.jobs import daily_jobs
 
     assert "snapshot_coverage" in [name for name, _command, _args in daily_jobs()]
     table = Indicators().table("couverture-mois")
-    assert table.rows[-1][:4] == (f"{snapshot.month:%m/%Y}", "100,0", 1, 0)
+    assert table.rows[-1][:4] == (f"{snapshot.month:%m/%Y}", "100,0", 2, 0)
 
 
 class DemoCoverageTests(TestCase):
