@@ -109,6 +109,7 @@ def test_axe_finds_no_violation_on_the_public_pages_the_report_form_and_the_logi
         "accessibilite": "/accessibilite/",
         "donnees-personnelles": "/donnees-personnelles/",
         "donnees-ouvertes": "/donnees/",
+        "annuaire": "/structures/?type=ccas&charte=1",  # its filters form and its PDF form
     }
     found = {}
     for name, path in paths.items():
