@@ -1,9 +1,17 @@
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from territories.fields import CommuneListField
+from territories.models import Commune
+
 
 class FichePageForm(WagtailAdminPageForm):
     """The fiche editor's form. Its theme checkboxes are labelled "category › theme": read
-    with their categories in one query, not one per theme (147 queries on the demo)."""
+    with their categories in one query, not one per theme (147 queries on the demo); its
+    communes are typed, one per line (`CommuneListField`), not picked in a list of them all."""
+
+    coverage_communes = CommuneListField(
+        Commune.objects.of_departement(), required=False, label=Commune._meta.verbose_name_plural.capitalize()
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
 """Fiches (sheets about an aid, a service or a dispositif) and their taxonomy."""
 
+from collections import defaultdict
 from datetime import date
 
 from django import forms
@@ -33,6 +34,7 @@ from territories.models import (  # noqa: F401 (add_months and ReviewInterval re
     EPCI,
     Commune,
     ReviewInterval,
+    StructureKind,
     StructurePage,
     TerritoirePage,
     Verified,
@@ -216,10 +218,30 @@ MOBILISERS = [("usagers", _("Les personnes elles-mêmes")), ("professionnels", _
 CoverageKind = coverage.CoverageKind
 
 
+def match_kind_places(rules, structures):
+    """The places fiches take by kind, the rule stated once: for each fiche id's (kinds of
+    places, zone), the structures among `structures` of one of these kinds whose commune is in
+    the zone (a set of commune ids; None: the whole département), in the order given."""
+    return {
+        pk: [s for s in structures if s.kind in kinds and (zone is None or s.commune_id in zone)]
+        for pk, (kinds, zone) in rules.items()
+    }
+
+
 class FicheQuerySet(VisiblePageQuerySet):
     def using_structure(self, structure):
-        """Fiches for which `structure` is a place to go or the carrier (as saved, drafts aside)."""
-        return self.filter(Q(places__structure=structure) | Q(carriers__structure=structure)).distinct()
+        """Fiches for which `structure` is a place to go (named, or of a kind of places in the
+        fiche's zone) or the carrier (as saved, drafts aside)."""
+        by_kind = [
+            f.pk for f in self.with_place_kind(structure.kind) if structure in f.kind_places([structure])
+        ]
+        return self.filter(
+            Q(places__structure=structure) | Q(carriers__structure=structure) | Q(pk__in=by_kind)
+        ).distinct()
+
+    def with_place_kind(self, kind):
+        """Fiches that take every place of this kind in their zone (`place_kinds`)."""
+        return self.filter(place_kinds__icontains=f'"{kind}"')
 
     def due_for_review(self, on=None):
         return self.filter(due_for_review_q(on or timezone.localdate()))
@@ -248,9 +270,19 @@ class FicheQuerySet(VisiblePageQuerySet):
         """Fiches that apply somewhere in `communes` (a territory's, an EPCI's: fiches.coverage)."""
         return self.filter(coverage.in_communes_q(communes))
 
-    def with_places(self, structures):
-        """Fiches with at least one place among `structures` (a StructurePage queryset)."""
-        return self.filter(pk__in=FichePlace.objects.filter(structure__in=structures).values("fiche_id"))
+    def kind_place_rules(self):
+        """{fiche id: (kinds of places, zone)} of these fiches as saved (`match_kind_places`)."""
+        fiches = list(self.exclude(place_kinds=[]).values_list("pk", "place_kinds", "coverage_kind"))
+        zones = defaultdict(set)
+        for fiche_id, commune_id in FicheCoveredCommune.objects.filter(
+            fiche_id__in=[pk for pk, kinds, _kind in fiches if kinds]
+        ).values_list("fiche_id", "commune_id"):
+            zones[fiche_id].add(commune_id)
+        return {
+            pk: (kinds, None if kind == CoverageKind.DEPARTEMENT else zones[pk])
+            for pk, kinds, kind in fiches
+            if kinds
+        }
 
     def local_first(self):
         """Fiches of a precise area before the département-wide ones, then by title."""
@@ -299,6 +331,16 @@ class FichePage(OwnedPage, Verified, Page):
     last_verified = models.DateField(_("informations vérifiées le"), default=date.today)
     review_interval = models.PositiveSmallIntegerField(
         _("à revérifier tous les"), choices=ReviewInterval.choices, default=ReviewInterval.SIX
+    )
+    # Places by kind: every visible place of these kinds in the fiche's zone, without naming
+    # them one by one (`match_kind_places`); the editor names the others (`places`).
+    place_kinds = ChoiceListField(
+        _("tous les lieux de ces types dans la zone couverte"),
+        item_choices=StructureKind.choices,
+        help_text=_(
+            "Sans les choisir un à un : un lieu de ce type qui ouvre dans la zone s’ajoute de "
+            "lui-même. Les lieux nommés ci-dessous viennent en premier."
+        ),
     )
     owners = ParentalManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -376,7 +418,13 @@ class FichePage(OwnedPage, Verified, Page):
         MultipleChooserPanel(
             "carriers", label=_("Structures qui portent le dispositif"), chooser_field_name="structure"
         ),
-        MultipleChooserPanel("places", label=_("Lieux où se rendre"), chooser_field_name="structure"),
+        MultiFieldPanel(
+            [
+                FieldPanel("place_kinds", widget=forms.CheckboxSelectMultiple),
+                MultipleChooserPanel("places", label=_("Lieu nommé"), chooser_field_name="structure"),
+            ],
+            heading=_("Lieux où se rendre"),
+        ),
         MultiFieldPanel(
             [
                 FieldPanel("coverage_kind"),
@@ -514,7 +562,24 @@ class FichePage(OwnedPage, Verified, Page):
             c.structure for c in self.carriers.select_related("structure").order_by("sort_order", "pk")
         ]
         shown = {s.pk for s in only_visible(places + carriers)}
-        return [s for s in places if s.pk in shown], [s for s in carriers if s.pk in shown]
+        named = [s for s in places if s.pk in shown]
+        return named + self.kind_places(exclude=named), [s for s in carriers if s.pk in shown]
+
+    def kind_places(self, structures=None, exclude=()):
+        """The visible places this fiche takes by kind (`place_kinds`) in its zone as it stands
+        (a draft's, in a preview), by commune and name; among `structures` when given."""
+        if not self.place_kinds:
+            return []
+        if structures is None:
+            structures = only_visible(
+                StructurePage.objects.filter(kind__in=self.place_kinds)
+                .select_related("commune")
+                .prefetch_related("opening_slots")
+                .order_by("commune__name", "title", "pk")
+            )
+        zone = None if self.coverage_kind == CoverageKind.DEPARTEMENT else coverage.commune_ids(self)
+        found = match_kind_places({self.pk: (self.place_kinds, zone)}, structures)[self.pk]
+        return [s for s in found if s not in exclude]
 
     @classmethod
     def card_places(cls, fiche_ids):
@@ -539,6 +604,17 @@ class FichePage(OwnedPage, Verified, Page):
         for place in places:
             if place.structure.pk in shown:
                 found[place.fiche_id].append(place.structure)
+        rules = FichePage.objects.filter(pk__in=fiche_ids).exclude(place_kinds=[]).kind_place_rules()
+        if rules:
+            kinds = {kind for kinds, _zone in rules.values() for kind in kinds}
+            structures = only_visible(
+                StructurePage.objects.filter(kind__in=kinds)
+                .select_related("commune")
+                .only("path", "commune", *STRUCTURE_CARD_FIELDS)
+                .order_by("commune__name", "title", "pk")
+            )
+            for pk, by_kind in match_kind_places(rules, structures).items():
+                found[pk] += [s for s in by_kind if s not in found[pk]]
         return found
 
     def carrier_structures(self):

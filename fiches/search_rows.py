@@ -115,10 +115,18 @@ class Source:
         """{fiche id: [(structure id, kind)]} of its visible places."""
         from territories.models import StructurePage
 
-        from .models import FichePlace
+        from .models import FichePage, FichePlace, match_kind_places
 
         visible = FichePlace.objects.filter(structure__in=StructurePage.objects.visible())
-        return self.of(visible, "fiche_id", "structure_id", "structure__kind")
+        places = self.of(visible, "fiche_id", "structure_id", "structure__kind")
+        fiches = FichePage.objects.all() if self.ids is None else FichePage.objects.filter(pk__in=self.ids)
+        rules = fiches.kind_place_rules()
+        if rules:
+            kinds = {kind for kinds, _zone in rules.values() for kind in kinds}
+            structures = StructurePage.objects.visible().filter(kind__in=kinds).only("kind", "commune")
+            for pk, by_kind in match_kind_places(rules, list(structures)).items():
+                places[pk] += [(s.pk, s.kind) for s in by_kind]
+        return places
 
     @cached_property
     def coverage(self):
@@ -233,7 +241,7 @@ def refresh_subtree(page_id):
     below it taken out of the rows or put back."""
     if not enabled():
         return
-    from territories.models import TerritoirePage
+    from territories.models import StructurePage, TerritoirePage
 
     from .models import FichePage, FichePlace
 
@@ -245,6 +253,10 @@ def refresh_subtree(page_id):
     fiche_ids |= set(
         FichePlace.objects.filter(structure_id__in=below.values("pk")).values_list("fiche_id", flat=True)
     )
+    for kind in (
+        StructurePage.objects.filter(pk__in=below.values("pk")).values_list("kind", flat=True).distinct()
+    ):
+        fiche_ids |= set(FichePage.objects.with_place_kind(kind).values_list("pk", flat=True))
     refresh(fiche_ids)
     for territory_id in TerritoirePage.objects.filter(pk__in=below.values("pk")).values_list("pk", flat=True):
         refresh_territory(territory_id)

@@ -98,7 +98,12 @@ def _fiches_of(instance):
         if instance.specific_class is FichePage:
             return [instance.pk]  # saved as a plain Page, e.g. by PageQuerySet.unpublish()
         if instance.specific_class is StructurePage:
-            return FichePlace.objects.filter(structure_id=instance.pk).values_list("fiche_id", flat=True)
+            named = FichePlace.objects.filter(structure_id=instance.pk).values_list("fiche_id", flat=True)
+            # A place the fiches of its kind take in their zone (or did, before a move):
+            # rewriting a few rows too many is harmless.
+            kind = getattr(instance, "kind", None) or instance.specific_deferred.kind
+            by_kind = FichePage.objects.with_place_kind(kind).values_list("pk", flat=True) if kind else []
+            return [*named, *by_kind]
         return []
     if isinstance(instance, Theme):
         themes = [instance.pk, *Theme.objects.filter(parent_id=instance.pk).values_list("pk", flat=True)]

@@ -27,7 +27,15 @@ from fiches.models import (
 from moderation.roles import Role, install_roles
 from territories.bulk import reference_index_paused
 from territories.importer import import_france_services
-from territories.models import EPCI, Commune, OpeningSlot, SlotAccess, StructurePage, TerritoirePage
+from territories.models import (
+    EPCI,
+    Commune,
+    OpeningSlot,
+    SlotAccess,
+    StructureKind,
+    StructurePage,
+    TerritoirePage,
+)
 
 from . import demo_content as content
 from .site_setup import ensure_site_tree
@@ -268,25 +276,6 @@ def _body(item):
     return json.dumps(blocks)
 
 
-def _places(selectors, covered, structures):
-    """Structures named by slug, or all live structures of a kind within the covered area."""
-    chosen = []
-    for selector in selectors:
-        if selector in structures:
-            chosen.append(structures[selector])
-            continue
-        qs = StructurePage.objects.live().filter(kind=selector).order_by("title")
-        if covered is not None:
-            qs = qs.filter(commune__in=covered)
-        chosen.extend(qs)
-    seen, unique = set(), []
-    for s in chosen:
-        if s.pk not in seen:
-            seen.add(s.pk)
-            unique.append(s)
-    return unique
-
-
 def _fiches(index, structures, territories, users, report, progress):
     communes = Commune.objects.of_departement()
     total = len(content.FICHES)
@@ -306,25 +295,18 @@ def _fiches(index, structures, territories, users, report, progress):
             pro_content=item.get("pro", ""),
             is_demo=True,
         )
-        covered = None
         if kind == CoverageKind.TERRITORIES:
-            chosen = [territories[s] for s in args[0]]
-            fiche.coverage_territories = chosen
-            covered = Commune.objects.none()
-            for t in chosen:
-                covered = covered | t.covered_communes()
+            fiche.coverage_territories = [territories[s] for s in args[0]]
         elif kind == CoverageKind.EPCI:
-            epcis = list(EPCI.objects.filter(siren__in=args[0]))
-            fiche.coverage_epcis = epcis
-            covered = Commune.objects.filter(epci__in=epcis)
+            fiche.coverage_epcis = list(EPCI.objects.filter(siren__in=args[0]))
         elif kind == CoverageKind.COMMUNES:
-            chosen = [communes.resolve(name) for name in args[0]]
-            fiche.coverage_communes = chosen
-            covered = Commune.objects.filter(pk__in=[c.pk for c in chosen])
+            fiche.coverage_communes = [communes.resolve(name) for name in args[0]]
         fiche.themes = _themes(item["themes"])
         fiche.publics = list(Public.objects.filter(code__in=item["publics"]))
         fiche.owners = [users[item["owner"]]]
-        fiche.places = [FichePlace(structure=s) for s in _places(item["places"], covered, structures)]
+        # A kind of structure: every such place in the fiche's zone (FichePage.place_kinds).
+        fiche.place_kinds = [p for p in item["places"] if p in StructureKind.values]
+        fiche.places = [FichePlace(structure=structures[p]) for p in item["places"] if p in structures]
         fiche.carriers = [FicheCarrier(structure=structures[s]) for s in item.get("carriers", [])]
         fiche.links = [FicheLink(title=t, url=u) for t, u in item.get("links", [])]
         fiche.keywords.set(item["keywords"])

@@ -207,8 +207,8 @@ LOCAL_THEMES = [
 SP = "https://www.service-public.fr"
 
 # Each fiche: coverage is ("departement",), ("territories", [slugs]), ("epci", [SIREN]) or
-# ("communes", [names]); places are structure kinds (all such structures in the area) or
-# slugs; owner is the demo account that keeps it up to date.
+# ("communes", [names]); places are structure kinds (FichePage.place_kinds: every such place in
+# the zone) or slugs of named places; owner is the demo account that keeps it up to date.
 FICHES = [
     {
         "slug": "aide-alimentaire",

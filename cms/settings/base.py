@@ -56,6 +56,10 @@ MIDDLEWARE = [
     "cms.request_id.RequestIdMiddleware",
     "cms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Pages compressed on the way out (gunicorn serves them directly, deploy/systemd): the fiche
+    # editor's 300 KB of Wagtail markup reach an editor as about 35 KB (issue #27, item 10).
+    # Django's own middleware pads each response with random bytes against BREACH (Django 4.2).
+    "django.middleware.gzip.GZipMiddleware",
     # Static files, compressed and with hashed names in production (STORAGES there); before
     # anything that reads the database or the session.
     "whitenoise.middleware.WhiteNoiseMiddleware",

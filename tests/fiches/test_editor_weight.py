@@ -7,7 +7,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from fiches.models import Theme
+from fiches.models import CoverageKind, FichePage, Theme
+from territories.models import Commune
 from tests import builders
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +32,91 @@ def test_the_editor_reads_the_themes_and_their_categories_in_one_query(db):
     assert "Catégorie 3 › Thème 3.9" in response.content.decode()
     theme_queries = [q["sql"] for q in queries.captured_queries if 'FROM "fiches_theme"' in q["sql"]]
     assert len(theme_queries) <= 4, len(theme_queries)  # a few reads of the field, not one per theme (44)
+
+
+def _new_fiche_form(**values):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+    return nested_form_data(
+        {
+            "title": "Aide au loyer",
+            "slug": "aide-au-loyer",
+            "summary": "Une aide des communes.",
+            "body": streamfield([]),
+            "coverage_kind": "communes",
+            "last_verified": "2026-11-01",
+            "review_interval": "6",
+            "pro_content": rich_text(""),
+            **{f: inline_formset([]) for f in ("carriers", "places", "links", "attachments", "comments")},
+            **values,
+        }
+    )
+
+
+@pytest.fixture
+def editor(db):
+    pages = builders.site()
+    for data in (builders.AUTUN, builders.LE_CREUSOT, builders.MACON, builders.CHAROLLES):
+        builders.commune(data)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(get_user_model().objects.create_superuser("admin", "admin@exemple.fr", "x"))
+    return client, pages
+
+
+def test_the_covered_communes_are_typed_not_listed_in_full(editor):
+    """The editor no longer writes every commune of the département into the page: a commune
+    the fiche does not cover is nowhere in it, those it covers read "Name (postal code)"."""
+    client, pages = editor
+    fiche = builders.fiche(
+        pages["fiche_index"],
+        "Aide au loyer",
+        coverage=CoverageKind.COMMUNES,
+        coverage_communes=[Commune.objects.get(name="Autun")],
+    )
+
+    html = client.get(f"/admin/pages/{fiche.pk}/edit/").content.decode()
+
+    assert "Autun (71400)" in html
+    assert "Charolles" not in html and "Mâcon" not in html
+
+
+def test_communes_typed_by_name_postal_code_or_insee_code_are_saved(editor):
+    client, pages = editor
+    response = client.post(
+        f"/admin/pages/add/fiches/fichepage/{pages['fiche_index'].pk}/",
+        _new_fiche_form(coverage_communes="autun\n71000\n\n71106 ; Le Creusot (71200)"),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:500]
+    fiche = FichePage.objects.get(slug="aide-au-loyer")
+    saved = fiche.get_latest_revision_as_object().coverage_communes.all()
+    assert sorted(c.name for c in saved) == ["Autun", "Charolles", "Le Creusot", "Mâcon"]
+
+
+def test_an_unknown_commune_is_named_in_french_and_the_text_is_kept(editor):
+    client, pages = editor
+    typed = "Autun\nSaint-Nulle-Part\n99999"
+    response = client.post(
+        f"/admin/pages/add/fiches/fichepage/{pages['fiche_index'].pk}/",
+        _new_fiche_form(coverage_communes=typed),
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Commune introuvable ou ambiguë : « Saint-Nulle-Part », « 99999 »" in html
+    assert "Autun\nSaint-Nulle-Part\n99999</textarea>" in html
+    assert not FichePage.objects.filter(slug="aide-au-loyer").exists()
+
+
+def test_pages_reach_the_browser_compressed(editor):
+    """Django's GZipMiddleware: the editor's markup travels compressed to a browser that asks."""
+    import gzip
+
+    client, pages = editor
+    fiche = builders.fiche(pages["fiche_index"], "Aide au loyer")
+    plain = client.get(f"/admin/pages/{fiche.pk}/edit/")
+    packed = client.get(f"/admin/pages/{fiche.pk}/edit/", HTTP_ACCEPT_ENCODING="gzip")
+
+    assert "Content-Encoding" not in plain and packed["Content-Encoding"] == "gzip"
+    assert len(packed.content) * 4 < len(plain.content)
+    assert b"Aide au loyer" in gzip.decompress(packed.content)

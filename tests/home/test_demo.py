@@ -75,7 +75,7 @@ class DemoContentTests(TestCase):
         self.assertFalse(fiches.filter(owners=None).exists())
         kinds = set(fiches.values_list("coverage_kind", flat=True))
         self.assertEqual(kinds, {"departement", "territories", "epci", "communes"})
-        with_places = [f for f in fiches if f.places.exists()]
+        with_places = [f for f in fiches if f.place_structures()]
         self.assertGreaterEqual(len(with_places), 35)
 
     def test_the_charolais_brionnais_example_is_found_by_transport_disability_and_territory(self):
