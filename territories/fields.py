@@ -4,6 +4,7 @@ SQLite and PostgreSQL); communes typed one per line."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,7 +28,7 @@ class ChoiceListField(models.JSONField):
 
     def formfield(self, **kwargs):
         return forms.MultipleChoiceField(
-            label=self.verbose_name,
+            label=capfirst(self.verbose_name),
             help_text=self.help_text,
             choices=self.item_choices,
             required=not self.blank,
