@@ -599,22 +599,24 @@ class FichePage(OwnedPage, Verified, Page):
             .order_by("fiche", "sort_order", "pk")
         )
         shown = {s.pk for s in only_visible([p.structure for p in places])}
-        # A permanence's or a stop's card says its days and hours (includes/held_hours.html).
-        prefetch_related_objects([p.structure for p in places if p.structure.is_held], "opening_slots")
         for place in places:
             if place.structure.pk in shown:
                 found[place.fiche_id].append(place.structure)
         rules = FichePage.objects.filter(pk__in=fiche_ids).exclude(place_kinds=[]).kind_place_rules()
+        by_kind = []
         if rules:
             kinds = {kind for kinds, _zone in rules.values() for kind in kinds}
-            structures = only_visible(
+            by_kind = only_visible(
                 StructurePage.objects.filter(kind__in=kinds)
                 .select_related("commune")
                 .only("path", "commune", *STRUCTURE_CARD_FIELDS)
                 .order_by("commune__name", "title", "pk")
             )
-            for pk, by_kind in match_kind_places(rules, structures).items():
-                found[pk] += [s for s in by_kind if s not in found[pk]]
+            for pk, taken in match_kind_places(rules, by_kind).items():
+                found[pk] += [s for s in taken if s not in found[pk]]
+        # A permanence's or a stop's card says its days and hours (includes/held_hours.html).
+        held = [s for s in [p.structure for p in places] + by_kind if s.is_held]
+        prefetch_related_objects(held, "opening_slots")
         return found
 
     def carrier_structures(self):
