@@ -232,9 +232,8 @@ class FicheQuerySet(VisiblePageQuerySet):
     def using_structure(self, structure):
         """Fiches for which `structure` is a place to go (named, or of a kind of places in the
         fiche's zone) or the carrier (as saved, drafts aside)."""
-        by_kind = [
-            f.pk for f in self.with_place_kind(structure.kind) if structure in f.kind_places([structure])
-        ]
+        rules = self.with_place_kind(structure.kind).kind_place_rules()
+        by_kind = [pk for pk, taken in match_kind_places(rules, [structure]).items() if taken]
         return self.filter(
             Q(places__structure=structure) | Q(carriers__structure=structure) | Q(pk__in=by_kind)
         ).distinct()
