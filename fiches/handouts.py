@@ -198,7 +198,23 @@ def fiche_handout(fiche, request, commune=None, include_pro=False):
 
 def structure_handout(structure, request, include_pro=False):
     meta = [(_("Type"), structure.kind_label)]
+    if structure.holder is not None:
+        meta.append((_("Tenue par"), structure.holder.title))
     sections = []
+    held = [
+        " — ".join(
+            part
+            for part in (
+                place.title,
+                place.full_address(),
+                " ; ".join(f"{when} : {text}" if when else text for when, text in place.hours_summary()),
+            )
+            if part
+        )
+        for place in structure.held_places()
+    ]
+    if held:
+        sections.append(Section(_("Permanences et arrêts"), held))
     if structure.description:
         sections.append(Section(_("Présentation"), [structure.description], as_list=False))
     if structure.notice:

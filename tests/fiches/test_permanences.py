@@ -114,3 +114,12 @@ def test_the_handout_lists_the_nearest_permanence_and_stop_with_their_schedule(w
     )
     assert "Van 71 — arrêt de Marcigny" in marcigny and "Mairie, Marcigny" in marcigny
     assert "Lundi : 09:00–12:00" in marcigny
+
+
+def test_a_structure_s_handout_lists_its_stops_and_a_stop_s_names_its_holder(world, client):
+    bus = pdf.text(client.get(f"/imprimer/structure/{world['bus'].pk}.pdf").content)
+    assert "Permanences et arrêts" in bus
+    assert "Van 71 — arrêt de Marcigny — Mairie, Marcigny — lundi : 09:00–12:00" in bus
+
+    stop = pdf.text(client.get(f"/imprimer/structure/{world['stop'].pk}.pdf").content)
+    assert "Tenue par : Van 71" in stop and "Lundi : 09:00–12:00" in stop
