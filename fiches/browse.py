@@ -194,15 +194,16 @@ class Browse:
         if self.named_commune is not None:
             named = self.named_commune
             self.query, commune, self.candidates = named.rest, named.commune, named.candidates
-            if commune is not None:
-                remember(request, commune)
-                self.typed_commune = commune.name
-            else:
-                self.typed_commune = named.typed
+            remember(request, commune)
+            self.typed_commune = commune.name
+            if self.candidates:
                 messages.info(
                     request,
-                    _("Plusieurs communes correspondent à « %(typed)s » : précisez laquelle.")
-                    % {"typed": named.typed},
+                    _(
+                        "« %(typed)s » est le code postal de plusieurs communes : voici les résultats "
+                        "pour %(name)s, ou choisissez une autre commune ci-dessous."
+                    )
+                    % {"typed": named.typed, "name": commune.name},
                 )
         elif commune is None:
             commune, self.typed_commune, self.candidates = chosen_commune(request)

@@ -281,8 +281,10 @@ class CommuneQuerySet(models.QuerySet):
 
     def named_in(self, text):
         """The commune an agent typed in a need ("aide alimentaire Montceau", "Chagny",
-        "logement à Paray", "71100"), or None: `CommuneInText` with the commune (None when a
-        postal code names several: `candidates`), the words that named it and the rest.
+        "logement à Paray", "71100"), or None: `CommuneInText` with the commune, the words
+        that named it and the rest. A postal code several communes share gives the most
+        populous of them (71100: Chalon-sur-Saône, what an agent typing it most often means,
+        so the results come at once) and the others as `candidates` to choose instead.
         Read at the end of the text only (after the need, as agents type it), so that a need
         that happens to start like a commune's name ("couches bébé") stays a need: the exact
         name of a commune or an old commune (up to six words), or the first word of exactly
@@ -293,13 +295,12 @@ class CommuneQuerySet(models.QuerySet):
         for word in words:
             code = word.group().strip(".,;()")
             if len(code) == 5 and code.isdigit() and code.isascii():
-                candidates = list(self.matching(code)[:15])
-                if candidates:
-                    commune = self.resolve(code)
+                # `matching` puts postal codes first, the most populous first.
+                found = list(self.matching(code)[:15])
+                postal = [c for c in found if code in c.postal_code_list] or found[:1]
+                if postal:
                     rest = (text[: word.start()] + text[word.end() :]).strip()
-                    return CommuneInText(
-                        commune, [] if commune else candidates, code, _without_link_word(rest)
-                    )
+                    return CommuneInText(postal[0], postal[1:], code, _without_link_word(rest))
         suffixes = {}
         for n in range(min(len(words), 6), 0, -1):
             start = words[-n].start()

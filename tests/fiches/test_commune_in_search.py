@@ -97,10 +97,11 @@ def test_needs_are_not_read_as_communes(communes, text):
     assert communes.named_in(text) is None
 
 
-def test_a_shared_postal_code_in_the_need_box_offers_its_communes(communes):
+def test_a_shared_postal_code_in_the_need_box_is_its_most_populous_commune_with_the_others_offered(communes):
     found = communes.named_in("71100")
-    assert found.commune is None and found.typed == "71100" and found.rest == ""
-    assert [c.name for c in found.candidates][:2] == ["Chalon-sur-Saône", "Saint-Rémy"]
+    assert (found.commune.name, found.typed, found.rest) == ("Chalon-sur-Saône", "71100", "")
+    # The others of the postal code, not Chardonnay (71100 is its INSEE code).
+    assert [c.name for c in found.candidates] == ["Saint-Rémy", "Lux", "Sevrey", "La Charmée"]
 
 
 # --- On the results page ------------------------------------------------------------------------
@@ -156,10 +157,15 @@ def test_a_commune_alone_in_the_need_box_lists_its_fiches(client, offer):
     assert _titles(removed) == ["Colis alimentaires de Chagny"]
 
 
-def test_a_shared_postal_code_in_the_need_box_asks_which_commune(client, offer):
-    html = client.get("/recherche/", {"q": "aide alimentaire 71100"}).content.decode()
-    assert "Plusieurs communes correspondent à « 71100 »" in html
-    assert "?q=aide%20alimentaire&amp;insee=71076" in html  # Chalon-sur-Saône, first
+def test_a_shared_postal_code_in_the_need_box_gives_results_and_offers_the_other_communes(client, offer):
+    response = client.get("/recherche/", {"q": "aide alimentaire 71100"})
+    html = response.content.decode()
+    assert response.context["commune"].name == "Chalon-sur-Saône"
+    assert (
+        "« 71100 » est le code postal de plusieurs communes : voici les résultats pour Chalon-sur-Saône"
+        in html
+    )
+    assert "?q=aide%20alimentaire&amp;insee=71475" in html  # Saint-Rémy, to choose instead
 
 
 def test_the_commune_field_never_lands_an_exact_name_on_candidates(client, offer):
