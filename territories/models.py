@@ -1106,7 +1106,7 @@ class OpeningSlot(Orderable):
         choices=WeekOfMonth.choices,
         null=True,
         blank=True,
-        help_text=_("Vide : chaque semaine. « 2e » : le 2e mardi du mois, par exemple."),
+        help_text=_("Vide : chaque semaine."),
     )
     opens = models.TimeField(_("ouvre à"))
     closes = models.TimeField(_("ferme à"))
@@ -1115,15 +1115,8 @@ class OpeningSlot(Orderable):
     )
 
     panels = [
-        FieldRowPanel(
-            [
-                FieldPanel("weekday"),
-                FieldPanel("week_of_month"),
-                FieldPanel("opens"),
-                FieldPanel("closes"),
-                FieldPanel("access"),
-            ]
-        )
+        FieldRowPanel([FieldPanel("weekday"), FieldPanel("week_of_month")]),
+        FieldRowPanel([FieldPanel("opens"), FieldPanel("closes"), FieldPanel("access")]),
     ]
 
     class Meta(Orderable.Meta):
