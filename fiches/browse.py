@@ -26,11 +26,13 @@ from django.utils.translation import gettext as _
 from territories.maps import map_data
 from territories.models import Commune, StructurePage
 
-from . import facets, result_cache, search
+from . import facets, query, result_cache, search
 from .commune_choice import chosen_commune, clean_text, remember
 from .models import FichePage, Theme
 
 MAX_QUERY_LENGTH = 200
+# The query-string parameter asking for the words as typed (no correction of typing slips).
+AS_TYPED = "tel_quel"
 PER_PAGE = 20
 PLACES_PER_RESULT = 3
 # Up to this many results, frequent keywords are shown (fiches.facets.KeywordFacet).
@@ -185,11 +187,21 @@ class Browse:
         # A page that shows no facets (the commune page) does not have them counted.
         self.with_facets = with_facets
         self.query = read_query(request)
+        if self.query and not query.has_words(self.query):
+            messages.warning(
+                request,
+                _(
+                    "Votre recherche ne contient aucun mot : tapez un besoin, un sigle ou le nom d’un dispositif."
+                ),
+            )
+        # "Rechercher les mots tels quels": no correction of typing slips (fiches.search.find).
+        self.as_typed = request.GET.get(AS_TYPED) == "1"
+        self.corrected = ""  # the text searched instead of the query, when it found nothing
         # The commune typed in the need box ("aide alimentaire Montceau", "71100"), if any:
         # it becomes the commune criterion and the other words the need (removable, see
         # `without_commune_url`; `tel_quel=1` reads the words as typed).
         self.named_commune = None
-        if commune is None and self.query and request.GET.get("tel_quel") != "1":
+        if commune is None and self.query and not self.as_typed:
             self.named_commune = Commune.objects.of_departement().named_in(self.query)
         if self.named_commune is not None:
             named = self.named_commune
@@ -258,6 +270,7 @@ class Browse:
             sorted((name, value.pk) for name, value in self.fixed.items()),
             sorted((name, getattr(value, "pk", value)) for name, value in self.selected_filters().items()),
             self.default_order_local,
+            self.as_typed,
             get_language(),
             self._open_now_criterion(),
         )
@@ -297,6 +310,7 @@ class Browse:
             commune_id=self.commune.pk if self.commune is not None else None,
             chosen={name: facets.BY_NAME[name].key(value) for name, value in chosen.items()},
             order=order,
+            correct=not self.as_typed,
             context=facets.Context(open_ids=self._open_ids() if "ouvert" in chosen or self._counting else []),
         )
 
@@ -312,7 +326,7 @@ class Browse:
         counting = self._counting
 
         def find():
-            found = search.engine().find(self._criteria, offset, PER_PAGE, count=counting)
+            found = search.find(self._criteria, offset, PER_PAGE, count=counting)
             if counting:  # this same page asked again, its facets then kept: read, not searched
                 result_cache.keep(self._cache_key("found", False, offset), found)
             return found
@@ -335,6 +349,7 @@ class Browse:
         # Past the end, the ids are those of the last page (one search, not two).
         found = self._found(self._offset)
         total, ids = found.total, found.ids
+        self.corrected = found.corrected
         number = min(number, max(1, -(-total // PER_PAGE)))
         if raw and str(number) != raw.lstrip("0"):
             messages.info(self.request, _("Cette page de résultats n’existe pas : voici la plus proche."))
@@ -361,7 +376,10 @@ class Browse:
                 )[:PLACES_PER_RESULT]
             results.append(
                 Result(
-                    fiche, ranked, highlight(fiche.summary, self.query), highlight(fiche.title, self.query)
+                    fiche,
+                    ranked,
+                    highlight(fiche.summary, self.searched_text),
+                    highlight(fiche.title, self.searched_text),
                 )
             )
         return results
@@ -372,14 +390,24 @@ class Browse:
         places = [item for r in page_obj.results for item in r.places]
         return map_data(places, self.request, self.commune)
 
+    @property
+    def searched_text(self):
+        """The words searched: the query, or its correction (known once the page is read)."""
+        return self.corrected or self.query
+
+    def as_typed_url(self):
+        """This search without the correction of its typing slips."""
+        return self._option_url(AS_TYPED, "1")
+
     def matching_structures(self, limit=5):
         if not self.query:
             return []
+        text_query = query.wagtail_query(self.searched_text)
+        if text_query is None:
+            return []
         ids = result_cache.cached(
             self._cache_key("structures", limit),
-            lambda: [
-                s.pk for s in StructurePage.objects.visible().search(self.query, operator="and")[:limit]
-            ],
+            lambda: [s.pk for s in StructurePage.objects.visible().search(text_query)[:limit]],
         )
         by_id = StructurePage.objects.visible().select_related("commune").in_bulk(ids)
         return [by_id[pk] for pk in ids if pk in by_id]

@@ -174,6 +174,69 @@ class Public(index.Indexed, models.Model):
         return reverse("fiches:public", args=[self.slug])
 
 
+class Synonym(models.Model):
+    """A word, acronym or expression agents type, and what a search looks for as well
+    (fiches.query): "CAF" also finds "caisse d’allocations familiales". Seeded by
+    `manage.py install_reperes` (fiches.synonyms), edited by administrators and moderators."""
+
+    term = models.CharField(
+        _("mot, sigle ou expression"),
+        max_length=100,
+        help_text=_("Tel que les agents le tapent : « CAF », « mutuelle », « plus de chauffage »."),
+    )
+    equivalents = models.TextField(
+        _("équivalents"),
+        help_text=_(
+            "Mots ou expressions cherchés en plus, séparés par des virgules : "
+            "« caisse d’allocations familiales, allocations familiales »."
+        ),
+    )
+    both_ways = models.BooleanField(
+        _("dans les deux sens"),
+        default=True,
+        help_text=_(
+            "Cochée, chacun des équivalents tapé cherche aussi le terme et les autres équivalents "
+            "(sigles, noms d’un même organisme) ; décochée, seul le terme est élargi "
+            "(une façon de dire un besoin)."
+        ),
+    )
+    # The term folded (fiches.query.fold_words): one entry per term, whatever its accents or case.
+    key = models.CharField(max_length=200, unique=True, editable=False)
+
+    panels = [FieldPanel("term"), FieldPanel("equivalents"), FieldPanel("both_ways")]
+
+    class Meta:
+        verbose_name = _("synonyme ou sigle")
+        verbose_name_plural = _("synonymes et sigles")
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.term
+
+    def save(self, *args, **kwargs):
+        from .query import fold_words
+
+        self.key = " ".join(fold_words(self.term))
+        super().save(*args, **kwargs)
+
+    def equivalent_list(self):
+        return [part.strip() for part in self.equivalents.split(",") if part.strip()]
+
+    def clean(self):
+        from .query import fold_words
+
+        super().clean()
+        self.key = " ".join(fold_words(self.term))
+        if not self.key:
+            raise ValidationError({"term": _("Écrivez au moins un mot.")})
+        if not any(fold_words(e) for e in self.equivalent_list()):
+            raise ValidationError({"equivalents": _("Écrivez au moins un équivalent.")})
+        if Synonym.objects.filter(key=self.key).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"term": _("Ce terme est déjà dans la liste : modifiez l’entrée existante.")}
+            )
+
+
 # --- Pages ------------------------------------------------------------------------------
 
 

@@ -13,12 +13,12 @@ implementations read the same search rows (fiches.search_rows), the same coverag
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchRank
 from django.db.models import Count, F, Func, Q, TextField
 
-from . import coverage, result_cache, search_rows, search_sql
+from . import coverage, query, result_cache, search_rows, search_sql
 from .facets import BY_NAME, PLACE_FACETS, Context
 
 ORDERS = {
@@ -36,6 +36,7 @@ class Criteria:
     chosen: dict = field(default_factory=dict)  # {facet name: key}, fiches.facets
     order: str = "title"  # a key of ORDERS ("rank" with a text)
     context: Context = field(default_factory=Context)
+    correct: bool = True  # when the text finds nothing, search it with its typing slips corrected
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Found:
     ids: list
     counted: dict = field(default_factory=dict)  # {"theme:12": n}: the rows' facet values
     flags: dict = field(default_factory=dict)  # {"departement_wide": n, "ouvert": n, …}
+    corrected: str = ""  # the text searched instead of the one typed (fiches.suggest.corrected)
 
     @property
     def departement_wide(self):
@@ -62,10 +64,12 @@ class TableSearch:
         rows = search_rows.SearchRow.objects.all()
         for name, key in criteria.chosen.items():
             rows = rows.filter(BY_NAME[name].q(key, criteria.context))
-        query = None
+        text_query = None
         if criteria.text:
-            query = SearchQuery(criteria.text, config=criteria.config, search_type="plain")
-            rows = rows.filter(document=query)
+            text_query = query.postgres_query(criteria.text, criteria.config)
+            if text_query is None:  # no word in it: nothing matches
+                return Found(0, [])
+            rows = rows.filter(document=text_query)
         with search_sql.planner_settings():
             if criteria.commune_id is not None and criteria.order == "local":
                 found = Found(*self._local(rows, criteria.commune_id, offset, limit))
@@ -80,7 +84,7 @@ class TableSearch:
             else:
                 found.total = rows.count()
             offset = last_page_offset(offset, found.total, limit)
-            ranked = rows.annotate(rank=SearchRank(F("document"), query)) if query else rows
+            ranked = rows.annotate(rank=SearchRank(F("document"), text_query)) if text_query else rows
             page = ranked.order_by(*ORDERS[criteria.order]).values_list("fiche_id", flat=True)
             found.ids = list(page[offset : offset + limit])
         return found
@@ -125,7 +129,10 @@ class MemorySearch:
 
         candidates = None
         if criteria.text:
-            matches = FichePage.objects.visible().search(criteria.text, operator="and").get_queryset()
+            text_query = query.wagtail_query(criteria.text)
+            if text_query is None:  # no word in it: nothing matches
+                return Found(0, [])
+            matches = FichePage.objects.visible().search(text_query).get_queryset()
             candidates = list(matches.values_list("pk", flat=True))
         territories_of = result_cache.cached(
             result_cache.Keys("territories-by-commune")(), coverage.territories_by_commune
@@ -157,3 +164,22 @@ class MemorySearch:
 
 def engine():
     return TableSearch() if search_rows.enabled() else MemorySearch()
+
+
+def find(criteria, offset, limit, count=False):
+    """`engine().find(…)`; when the text finds nothing, the same search with the text's typing
+    slips corrected (fiches.suggest.corrected), if that finds fiches (`Found.corrected` then
+    says the text searched). The slips cost nothing to a search that finds fiches."""
+    found = engine().find(criteria, offset, limit, count)
+    if found.total or not criteria.text or not criteria.correct:
+        return found
+    from .suggest import corrected
+
+    text = corrected(criteria.text)
+    if text is None:
+        return found
+    again = engine().find(replace(criteria, text=text), offset, limit, count)
+    if not again.total:
+        return found
+    again.corrected = text
+    return again

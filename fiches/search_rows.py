@@ -11,6 +11,8 @@ queries through the ORM; they are rewritten from the source tables by `refresh(i
 - when a territory is published, unpublished or deleted (`refresh_territory`);
 - when a view restriction is added, changed or removed, or a page moved (`refresh_subtree`);
 - by `manage.py rebuild_fiche_search` (all of them, e.g. after a bulk import with signals off).
+With the rows, the words of their text (`SearchWord`): the vocabulary typing slips are
+corrected against (fiches.suggest).
 
 `refresh(ids)` takes any number of fiches at once (a bulk import calls it once with all of
 them). On SQLite the same rows are built in memory, unsaved, by `build(ids)`, and searched
@@ -37,6 +39,9 @@ from . import coverage, search_sql
 
 # A refresh reads and writes this many fiches at a time.
 BATCH = 2000
+# The words of the vocabulary (SearchWord): shorter ones are never taken for typing slips.
+MIN_WORD_LENGTH = 4
+MAX_WORD_LENGTH = 40
 
 
 class SearchRow(models.Model):
@@ -80,6 +85,51 @@ class SearchRow(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class SearchWord(models.Model):
+    """A word of the visible fiches' text (PostgreSQL only): the vocabulary a typing slip is
+    corrected against (fiches.suggest.corrected), by trigram similarity through its index.
+    Words are added as rows are refreshed and all rewritten by a rebuild; a word whose last
+    fiche went stays until then (a correction is used only when it finds fiches)."""
+
+    folded = models.CharField(primary_key=True, max_length=MAX_WORD_LENGTH)  # fiches.query.fold
+    word = models.CharField(max_length=MAX_WORD_LENGTH)  # as written, in lower case
+
+    class Meta:
+        required_db_vendor = "postgresql"
+        indexes = [GinIndex(fields=["folded"], opclasses=["gin_trgm_ops"], name="fiches_searchword_trigram")]
+
+    def __str__(self):
+        return self.word
+
+
+def vocabulary(fiche_ids=None):
+    """{folded word: word as written} of the text Wagtail indexed for these fiches (all: None):
+    the words of their search rows, at least MIN_WORD_LENGTH letters long, no digits."""
+    from .models import FichePage
+    from .query import WORD, fold
+
+    entries = IndexEntry.objects.filter(content_type=ContentType.objects.get_for_model(FichePage))
+    if fiche_ids is not None:
+        entries = entries.filter(object_id__in=[str(pk) for pk in fiche_ids])
+    # Wagtail keeps the text in these columns: beside the vectors on PostgreSQL, alone elsewhere.
+    columns = ("title_text", "body_text") if enabled() else ("title", "body")
+    words = {}
+    for texts in entries.values_list(*columns):
+        for word in WORD.findall(" ".join(t or "" for t in texts)):
+            if MIN_WORD_LENGTH <= len(word) <= MAX_WORD_LENGTH and word.isalpha():
+                words.setdefault(fold(word), word.lower())
+    return words
+
+
+def _write_words(fiche_ids):
+    words = vocabulary(fiche_ids)
+    SearchWord.objects.bulk_create(
+        [SearchWord(folded=folded, word=word) for folded, word in words.items()],
+        ignore_conflicts=True,
+        batch_size=BATCH,
+    )
 
 
 def enabled(using=None):
@@ -188,9 +238,11 @@ def _write_text(rows):
     rows.update(document=CombinedExpression(title, "||", vector("body"), output_field=SearchVectorField()))
 
 
-def refresh(fiche_ids):
+def refresh(fiche_ids, words=True):
     """Rewrite the rows of these fiches, any number of them at once (dropping those no longer
-    visible): `fiches.search_rows.refresh(ids)` is the one call after a change or a bulk import."""
+    visible), and add their words to the vocabulary (`words`: False before the vocabulary's
+    migration, fiches.0023): `fiches.search_rows.refresh(ids)` is the one call after a change or
+    a bulk import."""
     ids = sorted({int(i) for i in fiche_ids})
     if not ids or not enabled():
         return
@@ -198,8 +250,10 @@ def refresh(fiche_ids):
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         SearchRow.objects.filter(fiche_id__in=batch).delete()
-        SearchRow.objects.bulk_create(build(batch, territories_of))
+        rows = SearchRow.objects.bulk_create(build(batch, territories_of))
         _write_text(SearchRow.objects.filter(fiche_id__in=batch))
+        if words:
+            _write_words([row.fiche_id for row in rows])
 
 
 def refresh_now_and_after_commit(fiche_ids):
@@ -262,8 +316,9 @@ def refresh_subtree(page_id):
         refresh_territory(territory_id)
 
 
-def rebuild(using=None):
-    """All rows, from scratch; returns how many visible fiches they hold."""
+def rebuild(using=None, words=True):
+    """All rows (and the vocabulary, unless `words` is False), from scratch; returns how many
+    visible fiches they hold."""
     if not enabled(using):
         return 0
     from .models import FichePage
@@ -271,6 +326,8 @@ def rebuild(using=None):
     search_sql.analyze_sources()  # after a bulk import, statistics first
     with transaction.atomic():  # searches meanwhile read the rows as they were
         SearchRow.objects.all().delete()
-        refresh(FichePage.objects.visible().values_list("pk", flat=True))
+        if words:
+            SearchWord.objects.all().delete()
+        refresh(FichePage.objects.visible().values_list("pk", flat=True), words=words)
     search_sql.analyze(SearchRow)
     return SearchRow.objects.count()

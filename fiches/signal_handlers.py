@@ -14,7 +14,7 @@ from territories.caching import now_and_after_commit
 from territories.models import DepartementPage, StructurePage, TerritoirePage
 
 from . import search_rows
-from .models import CoverageKind, FicheKeyword, FichePage, FichePlace, Public, Theme
+from .models import CoverageKind, FicheKeyword, FichePage, FichePlace, Public, Synonym, Theme
 from .result_cache import forget_results
 
 
@@ -84,6 +84,8 @@ def forget_results_of_site_settings(sender, instance, **kwargs):
 @receiver(post_delete, sender=Public)
 @receiver(post_save, sender=Tag)
 @receiver(post_delete, sender=Tag)
+@receiver(post_save, sender=Synonym)  # what a search looks for (fiches.query)
+@receiver(post_delete, sender=Synonym)
 def forget_results_of_taxonomy(sender, **kwargs):
     forget_results()
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Public, Theme, UsefulLink
+from .models import Public, Synonym, Theme, UsefulLink
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -34,8 +34,20 @@ class UsefulLinkViewSet(SnippetViewSet):
     search_fields = ["title", "description", "url"]
 
 
+class SynonymViewSet(SnippetViewSet):
+    """The words search widens (fiches.query): an edit shows in the next search."""
+
+    model = Synonym
+    icon = "search"
+    menu_label = _("Synonymes et sigles")
+    list_display = ["term", "equivalents", "both_ways"]
+    list_filter = ["both_ways"]
+    search_fields = ["term", "equivalents"]
+    ordering = ["key"]
+
+
 class TaxonomyViewSetGroup(SnippetViewSetGroup):
-    items = (ThemeViewSet, PublicViewSet, UsefulLinkViewSet)
+    items = (ThemeViewSet, PublicViewSet, UsefulLinkViewSet, SynonymViewSet)
     menu_icon = "tag"
     menu_label = _("Taxonomie")
     menu_name = "taxonomie"

@@ -39,7 +39,7 @@ from wagtail.models import (
     WorkflowState,
 )
 
-from fiches.models import FichePage, Public, Theme, UsefulLink
+from fiches.models import FichePage, Public, Synonym, Theme, UsefulLink
 from fiches.taxonomy import install_taxonomy
 from moderation.models import ErrorReport
 from moderation.roles import Role, install_roles
@@ -297,6 +297,7 @@ def world(db, django_user_model):
 
     theme = Theme.objects.first()
     UsefulLink.objects.create(title="Lien", url="https://exemple.fr/", category="droits")
+    Synonym.objects.create(term="CAF", equivalents="caisse d’allocations familiales")
     reports = [
         ErrorReport.objects.create(page=page, category="other", description="Numéro faux.")
         for page in (own, other)
@@ -323,6 +324,7 @@ def world(db, django_user_model):
             "fiches.theme": theme.pk,
             "fiches.public": Public.objects.first().pk,
             "fiches.usefullink": UsefulLink.objects.first().pk,
+            "fiches.synonym": Synonym.objects.first().pk,
             "territories.commune": commune.pk,
             "territories.epci": epci.pk,
             "territories.communealias": CommuneAlias.objects.first().pk,
@@ -593,6 +595,7 @@ def fingerprint():
         Theme,
         Public,
         UsefulLink,
+        Synonym,
         ErrorReport,
         Redirect,
         Document,
