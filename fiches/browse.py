@@ -197,6 +197,7 @@ class Browse:
         # "Rechercher les mots tels quels": no correction of typing slips (fiches.search.find).
         self.as_typed = request.GET.get(AS_TYPED) == "1"
         self.corrected = ""  # the text searched instead of the query, when it found nothing
+        self.partial = False  # no fiche has all the words: the results have some of them
         # The commune typed in the need box ("aide alimentaire Montceau", "71100"), if any:
         # it becomes the commune criterion and the other words the need (removable, see
         # `without_commune_url`; `tel_quel=1` reads the words as typed).
@@ -247,11 +248,12 @@ class Browse:
         """Whether this search counts as a need without an answer (fiches.needs): words were
         typed, `FICHES_FEW_RESULTS` fiches or fewer were found, on the first page, with no
         filter narrowing it (a filter that empties a list says nothing of the offer), and not
-        the return from "Je n'ai pas trouvé" (`signale`: that search was counted already)."""
+        the return from "Je n'ai pas trouvé" (`signale`: that search was counted already); or no
+        fiche had all its words (the results have some of them: fiches.search.find)."""
         return (
             bool(self.query)
             and self.request.GET.get("signale") != "1"
-            and total <= settings.FICHES_FEW_RESULTS
+            and (total <= settings.FICHES_FEW_RESULTS or self.partial)
             and not self.fixed
             and not self.selected_filters()
             and _page_number(str(self.request.GET.get("page") or "")) == 1
@@ -349,7 +351,7 @@ class Browse:
         # Past the end, the ids are those of the last page (one search, not two).
         found = self._found(self._offset)
         total, ids = found.total, found.ids
-        self.corrected = found.corrected
+        self.corrected, self.partial = found.corrected, found.partial
         number = min(number, max(1, -(-total // PER_PAGE)))
         if raw and str(number) != raw.lstrip("0"):
             messages.info(self.request, _("Cette page de résultats n’existe pas : voici la plus proche."))

@@ -39,8 +39,9 @@ def fold_words(text):
 
 
 def _singular(word):
-    """A folded word with a plural's final s or x dropped, so that "couches" is the term "couche"."""
-    return word[:-1] if len(word) > 3 and word[-1] in "sx" else word
+    """A folded word with a plural's final s or x dropped, so that "couches" is the term "couche";
+    short words are kept whole ("pas" is not the acronym "PASS")."""
+    return word[:-1] if len(word) > 4 and word[-1] in "sx" else word
 
 
 def _key(words):
@@ -94,25 +95,20 @@ class Synonyms:
         return _singular(word) in self.words
 
     def parts(self, text):
-        """The query's words in parts: the longest runs that are terms, and the runs between."""
+        """The query's words in parts: the longest runs that are terms, and each other word."""
         words = WORD.findall(text or "")
         folded = [fold(w) for w in words]
-        parts, plain, i = [], [], 0
+        parts, i = [], 0
         while i < len(words):
             for n in range(min(MAX_TERM_WORDS, len(words) - i), 0, -1):
                 alternatives = self.groups.get(_key(folded[i : i + n]))
                 if alternatives:
-                    if plain:
-                        parts.append(Part(" ".join(plain)))
-                        plain = []
                     parts.append(Part(" ".join(words[i : i + n]), alternatives))
                     i += n
                     break
             else:
-                plain.append(words[i])
+                parts.append(Part(words[i]))
                 i += 1
-        if plain:
-            parts.append(Part(" ".join(plain)))
         return parts
 
 
@@ -124,20 +120,23 @@ def has_words(text):
     return bool(WORD.search(text or ""))
 
 
-def postgres_query(text, config):
+def postgres_query(text, config, any_part=False):
     """A django.contrib.postgres SearchQuery for the search rows' text vectors, or None when
-    the text has no word."""
+    the text has no word. Every part must match; with `any_part`, one of them is enough."""
     query = None
     for part in parts(text):
         alternatives = None
         for phrasing in part.phrasings:
             one = SearchQuery(" ".join(WORD.findall(phrasing)), config=config, search_type="plain")
             alternatives = one if alternatives is None else alternatives | one
-        query = alternatives if query is None else query & alternatives
+        if query is None:
+            query = alternatives
+        else:
+            query = query | alternatives if any_part else query & alternatives
     return query
 
 
-def wagtail_query(text):
+def wagtail_query(text, any_part=False):
     """The same query for Wagtail's search backend, or None when the text has no word."""
     queries = []
     for part in parts(text):
@@ -145,4 +144,6 @@ def wagtail_query(text):
         queries.append(phrasings[0] if len(phrasings) == 1 else Or(phrasings))
     if not queries:
         return None
-    return queries[0] if len(queries) == 1 else And(queries)
+    if len(queries) == 1:
+        return queries[0]
+    return Or(queries) if any_part else And(queries)

@@ -37,6 +37,7 @@ class Criteria:
     order: str = "title"  # a key of ORDERS ("rank" with a text)
     context: Context = field(default_factory=Context)
     correct: bool = True  # when the text finds nothing, search it with its typing slips corrected
+    any_part: bool = False  # fiches matching some of the text's parts (fiches.query), not all
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Found:
     counted: dict = field(default_factory=dict)  # {"theme:12": n}: the rows' facet values
     flags: dict = field(default_factory=dict)  # {"departement_wide": n, "ouvert": n, …}
     corrected: str = ""  # the text searched instead of the one typed (fiches.suggest.corrected)
+    partial: bool = False  # no fiche has all the words: these have some of them
 
     @property
     def departement_wide(self):
@@ -66,7 +68,7 @@ class TableSearch:
             rows = rows.filter(BY_NAME[name].q(key, criteria.context))
         text_query = None
         if criteria.text:
-            text_query = query.postgres_query(criteria.text, criteria.config)
+            text_query = query.postgres_query(criteria.text, criteria.config, criteria.any_part)
             if text_query is None:  # no word in it: nothing matches
                 return Found(0, [])
             rows = rows.filter(document=text_query)
@@ -129,7 +131,7 @@ class MemorySearch:
 
         candidates = None
         if criteria.text:
-            text_query = query.wagtail_query(criteria.text)
+            text_query = query.wagtail_query(criteria.text, criteria.any_part)
             if text_query is None:  # no word in it: nothing matches
                 return Found(0, [])
             matches = FichePage.objects.visible().search(text_query).get_queryset()
@@ -168,18 +170,25 @@ def engine():
 
 def find(criteria, offset, limit, count=False):
     """`engine().find(…)`; when the text finds nothing, the same search with the text's typing
-    slips corrected (fiches.suggest.corrected), if that finds fiches (`Found.corrected` then
-    says the text searched). The slips cost nothing to a search that finds fiches."""
+    slips corrected (fiches.suggest.corrected; `Found.corrected` then says the text searched),
+    and when that finds nothing either, the fiches having some of the text's parts, best first
+    (`Found.partial`). Neither costs anything to a search that finds fiches."""
     found = engine().find(criteria, offset, limit, count)
     if found.total or not criteria.text or not criteria.correct:
         return found
     from .suggest import corrected
 
     text = corrected(criteria.text)
-    if text is None:
-        return found
-    again = engine().find(replace(criteria, text=text), offset, limit, count)
-    if not again.total:
-        return found
-    again.corrected = text
-    return again
+    if text is not None:
+        again = engine().find(replace(criteria, text=text), offset, limit, count)
+        if again.total:
+            again.corrected = text
+            return again
+    if len(query.parts(text or criteria.text)) > 1:
+        some = engine().find(
+            replace(criteria, text=text or criteria.text, any_part=True), offset, limit, count
+        )
+        if some.total:
+            some.corrected, some.partial = text or "", True
+            return some
+    return found

@@ -165,6 +165,9 @@ OWNER_ANYWHERE = PUBLIC | {
             "territories_commune",
             "territories_epci",
             "territories_communealias",
+            # Wagtail gives every snippet a chooser open to the admin's users: the synonyms
+            # search widens are no secret (they change only through the moderators' screens).
+            "fiches_synonym",
         )
         for view in ("choose", "choose_results", "chosen", "chosen_multiple")
     ),

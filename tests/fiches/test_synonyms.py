@@ -143,3 +143,10 @@ def test_the_query_is_split_into_the_longest_terms_it_holds(db):
         ("caf", ("CAF", "caisse")),
     ]
     assert synonyms.parts("?!… «»") == []
+
+
+def test_a_short_word_is_not_an_acronym_written_with_a_final_s(db):
+    synonyms = Synonyms([("PASS", ["permanence d’accès aux soins de santé"], True)])
+
+    assert [p.alternatives for p in synonyms.parts("pas d'adresse")] == [(), (), ()]
+    assert synonyms.parts("pass")[0].alternatives

@@ -85,6 +85,19 @@ def test_the_vocabulary_follows_the_fiches_on_postgresql(fiches):
     assert search_rows.SearchWord.objects.filter(folded="medaillon").exists()
 
 
+def test_when_no_fiche_has_every_word_those_having_some_come_first_and_the_page_says_so(client, fiches):
+    builders.fiche(fiches["fiche_index"], "Location solidaire de voitures", summary="Pour aller au travail.")
+
+    response = search(client, q="voitures garage scooter")
+    page = response.content.decode()
+
+    assert titles(response) == ["Location solidaire de voitures"]
+    assert response.context["browse"].partial
+    assert "Aucune fiche ne contient tous les mots de votre recherche" in page
+    every_word = re.search(r'<a href="([^"]+)">Exiger tous les mots</a>', page).group(1).replace("&amp;", "&")
+    assert titles(search(client, **dict(p.split("=") for p in every_word.lstrip("?").split("&")))) == []
+
+
 def test_a_word_that_is_no_slip_is_kept_and_the_close_terms_are_proposed(client, fiches):
     response = search(client, q="zzzqqq")
 
