@@ -171,8 +171,8 @@ def engine():
 def find(criteria, offset, limit, count=False):
     """`engine().find(…)`; when the text finds nothing, the same search with the text's typing
     slips corrected (fiches.suggest.corrected; `Found.corrected` then says the text searched),
-    and when that finds nothing either, the fiches having some of the text's parts, best first
-    (`Found.partial`). Neither costs anything to a search that finds fiches."""
+    and when that finds nothing either, the fiches having some of the typed text's parts, best
+    first (`Found.partial`). Neither costs anything to a search that finds fiches."""
     found = engine().find(criteria, offset, limit, count)
     if found.total or not criteria.text or not criteria.correct:
         return found
@@ -184,11 +184,10 @@ def find(criteria, offset, limit, count=False):
         if again.total:
             again.corrected = text
             return again
-    if len(query.parts(text or criteria.text)) > 1:
-        some = engine().find(
-            replace(criteria, text=text or criteria.text, any_part=True), offset, limit, count
-        )
+    # The words as typed: a correction that found nothing with all the words is no better.
+    if len(query.parts(criteria.text)) > 1:
+        some = engine().find(replace(criteria, any_part=True), offset, limit, count)
         if some.total:
-            some.corrected, some.partial = text or "", True
+            some.partial = True
             return some
     return found
