@@ -241,7 +241,7 @@ def _write_text(rows):
 def refresh(fiche_ids, words=True):
     """Rewrite the rows of these fiches, any number of them at once (dropping those no longer
     visible), and add their words to the vocabulary (`words`: False before the vocabulary's
-    migration, fiches.0023): `fiches.search_rows.refresh(ids)` is the one call after a change or
+    migration, fiches.0024): `fiches.search_rows.refresh(ids)` is the one call after a change or
     a bulk import."""
     ids = sorted({int(i) for i in fiche_ids})
     if not ids or not enabled():

@@ -19,7 +19,7 @@ def drop_hand_made_tables(apps, schema_editor):
 
 def fill(apps, schema_editor):
     """The rows of the fiches already there (none in a new database); their vocabulary is
-    written by migration 0023, which makes its table."""
+    written by migration 0024, which makes its table."""
     from fiches import search_rows
 
     if search_rows.enabled(schema_editor.connection):

@@ -34,7 +34,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("fiches", "0022_synonyms"),
+        ("fiches", "0023_synonyms"),
         ("wagtailsearch", "0010_add_text_fields"),  # title_text, body_text
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fiches', '0021_needs_without_answer'),
+        ('fiches', '0022_place_kinds'),
     ]
 
     operations = [
