@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: setup run serve test check lint bench bench-demo bench-import system-deps clean
+.PHONY: setup run serve test check lint bench bench-demo bench-import bench-relevance system-deps clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench: $(STAMP)
 # real communes; a fresh database each run. Prints `bench import_datainclusion <n> seconds=<s>`.
 bench-import: $(STAMP)
 	$(PY) bench/datainclusion.py
+
+# The relevance suite (bench/relevance.toml) on the demo content, on PostgreSQL and on SQLite
+# (their own databases, built when missing); prints `relevance good=<n>/<total> ndcg5=<x>` for each.
+bench-relevance: $(STAMP)
+	$(PY) bench/relevance.py
 
 # Pages and handouts on the demo database (make setup first).
 bench-demo: $(STAMP)
