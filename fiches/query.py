@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
 from wagtail.search.query import And, Or, PlainText
 
 from . import result_cache
@@ -70,7 +71,7 @@ class Synonyms:
     def __init__(self, entries):
         self.groups = {}
         for term, equivalents, both_ways in entries:
-            phrasings = (term, *(e for e in equivalents if fold_words(e)))
+            phrasings = (term, *(e.strip() for e in equivalents if fold_words(e)))
             for typed in phrasings if both_ways else (term,):
                 words = fold_words(typed)
                 if words and len(words) <= MAX_TERM_WORDS:
@@ -83,12 +84,17 @@ class Synonyms:
         from .models import Synonym
 
         def read():
-            return cls(
-                (s.term, s.equivalent_list(), s.both_ways)
-                for s in Synonym.objects.order_by("key").only("term", "equivalents", "both_ways")
-            )
+            rows = Synonym.objects.order_by("key").values_list("term", "equivalents", "both_ways")
+            return cls((term, equivalents.split(","), both) for term, equivalents, both in rows)
 
-        return result_cache.cached(result_cache.Keys("synonyms")(), read)
+        # Kept under the results' generation even when what searches find is not
+        # (FICHES_RESULTS_CACHE_SECONDS=0): one list for every query, dropped by any edit.
+        key = result_cache.Keys("synonyms")()
+        synonyms = cache.get(key)
+        if synonyms is None:
+            synonyms = read()
+            cache.set(key, synonyms, result_cache.DEFAULT_SECONDS)
+        return synonyms
 
     def knows(self, word):
         """Whether a folded word is part of a term or an equivalent (never a typing slip)."""

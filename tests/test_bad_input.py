@@ -47,6 +47,7 @@ BAD_VALUES = [
     "-1",
     "-99999999999999999999",
     "x" * 5000,
+    "%22%28*%29+OR+NOT+%5E+%C2%AB",  # a search engine's syntax: '"(*) OR NOT ^ «' (a 500 on SQLite once)
     "",
 ]
 # The views that take a form (posted to their own URL), or that take POST only.
