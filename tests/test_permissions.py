@@ -515,10 +515,15 @@ def may_change(role, target, world):
             "fichepage": world["indexes"]["fiche_index"].pk,
             "structurepage": world["indexes"]["structure_index"].pk,
         }
+        # Under their own structure, an owner adds its permanences and stops (structure pages
+        # of the held kinds: the form refuses other kinds there).
+        own_structure = world["pages"]["own_structure"].pk
         if target.name == "wagtailadmin_pages:add_subpage":
-            return target.page.pk in containers.values()
+            return target.page.pk in {*containers.values(), own_structure}
         if target.name == "wagtailadmin_pages:choose_parent":
             return target.creates in containers
+        if target.creates == "structurepage" and target.page.pk == own_structure:
+            return True
         return containers.get(target.creates) == target.page.pk
     return False
 
