@@ -501,3 +501,10 @@ def test_each_declared_facet_is_a_parameter_and_a_panel(client, world, faceted, 
     builders.territory(world["departement"], "Autunois", communes=[world["autun"]])
     response = search(client, q="aide")
     assert facet(response, "territoire") == {"Autunois": 3}  # département-wide fiches count in it
+
+
+def test_a_search_that_finds_nothing_says_so_once_with_advice(client, world):
+    builders.fiche(world["fiche_index"], "Aide alimentaire d’urgence")
+    html = client.get("/recherche/?q=zzyzx").content.decode()
+    assert html.count("Aucune fiche ne correspond") == 1
+    assert "Essayez un mot plus général" in html
