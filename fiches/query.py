@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.contrib.postgres.search import SearchQuery
-from django.core.cache import cache
 from wagtail.search.query import And, Or, PlainText
 
 from . import result_cache
@@ -87,14 +86,8 @@ class Synonyms:
             rows = Synonym.objects.order_by("key").values_list("term", "equivalents", "both_ways")
             return cls((term, equivalents.split(","), both) for term, equivalents, both in rows)
 
-        # Kept under the results' generation even when what searches find is not
-        # (FICHES_RESULTS_CACHE_SECONDS=0): one list for every query, dropped by any edit.
-        key = result_cache.Keys("synonyms")()
-        synonyms = cache.get(key)
-        if synonyms is None:
-            synonyms = read()
-            cache.set(key, synonyms, result_cache.DEFAULT_SECONDS)
-        return synonyms
+        # In the one result cache, under its generation (dropped by any edit), like the rest.
+        return result_cache.cached(result_cache.Keys("synonyms")(), read)
 
     def knows(self, word):
         """Whether a folded word is part of a term or an equivalent (never a typing slip)."""
