@@ -192,26 +192,39 @@ def _structures(index, report):
     for slug, name, kind, commune_name, address, charter_date in content.STRUCTURES:
         page = StructurePage.objects.child_of(index).filter(slug=slug).first()
         if page is None:
-            commune = communes.resolve(commune_name)
-            if commune is None:
-                raise ValueError(f"Commune inconnue dans le contenu de démonstration : {commune_name}")
-            page = StructurePage(
-                slug=slug,
-                title=name,
-                kind=kind,
-                commune=commune,
-                address=address,
-                postal_code=commune.postal_code_list[0] if commune.postal_codes else "",
+            page = _demo_structure(
+                communes,
+                slug,
+                name,
+                kind,
+                commune_name,
+                address,
                 charter_signatory=charter_date is not None,
                 charter_signed_on=charter_date,
-                last_verified=DEMO_VERIFIED_BASE,
-                is_demo=True,
                 pro_contacts="Ligne directe de l’accueil : à renseigner par la structure.",
             )
             _publish_new(index, page, report)
             report.count("structures")
         by_slug[slug] = page
     return by_slug
+
+
+def _demo_structure(communes, slug, name, kind, commune_name, address, **values):
+    """An unsaved demo place in a real commune of the département (an unknown name stops the load)."""
+    commune = communes.resolve(commune_name)
+    if commune is None:
+        raise ValueError(f"Commune inconnue dans le contenu de démonstration : {commune_name}")
+    return StructurePage(
+        slug=slug,
+        title=name,
+        kind=kind,
+        commune=commune,
+        address=address,
+        postal_code=commune.postal_code_list[0] if commune.postal_codes else "",
+        last_verified=DEMO_VERIFIED_BASE,
+        is_demo=True,
+        **values,
+    )
 
 
 def _held_places(structures, report):
@@ -221,21 +234,16 @@ def _held_places(structures, report):
         holder = structures[holder_slug]
         if StructurePage.objects.child_of(holder).filter(slug=slug).exists():
             continue
-        commune = communes.resolve(commune_name)
-        if commune is None:
-            raise ValueError(f"Commune inconnue dans le contenu de démonstration : {commune_name}")
-        page = StructurePage(
-            slug=slug,
-            title=name,
-            kind=kind,
-            commune=commune,
-            address=address,
-            postal_code=commune.postal_code_list[0] if commune.postal_codes else "",
+        page = _demo_structure(
+            communes,
+            slug,
+            name,
+            kind,
+            commune_name,
+            address,
             phone=holder.phone,
             charter_signatory=holder.charter_signatory,
             charter_signed_on=holder.charter_signed_on,
-            last_verified=DEMO_VERIFIED_BASE,
-            is_demo=True,
         )
         page.opening_slots = [
             OpeningSlot(
