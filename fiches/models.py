@@ -3,7 +3,6 @@
 from collections import defaultdict
 from datetime import date
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -46,6 +45,7 @@ from territories.models import (  # noqa: F401 (add_months and ReviewInterval re
 )
 from territories.opening_hours import describe_text
 from territories.ownership import OwnedPage
+from territories.widgets import CheckboxList
 
 from . import coverage, result_cache, search_rows
 from .blocks import FicheBodyBlock
@@ -77,6 +77,22 @@ STRUCTURE_CARD_FIELDS = (
 # --- Taxonomy ---------------------------------------------------------------------------
 
 
+class ThemeQuerySet(models.QuerySet):
+    def grouped_choices(self):
+        """`[(category, [(pk, label), …]), …]` in the taxonomy's order, in one query: each
+        category, ticked as a whole, then its thématiques."""
+        themes = list(self.order_by("sort_order", "name"))
+        children = defaultdict(list)
+        for theme in themes:
+            if theme.parent_id:
+                children[theme.parent_id].append((theme.pk, theme.name))
+        return [
+            (category.name, [(category.pk, _("Toute la catégorie")), *children[category.pk]])
+            for category in themes
+            if category.parent_id is None
+        ]
+
+
 class Theme(index.Indexed, models.Model):
     """A theme in a two-level tree: categories, then thématiques (data·inclusion v1)."""
 
@@ -99,6 +115,8 @@ class Theme(index.Indexed, models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveIntegerField(_("ordre"), default=0)
+
+    objects = ThemeQuerySet.as_manager()
 
     panels = [
         FieldPanel("name"),
@@ -471,8 +489,8 @@ class FichePage(OwnedPage, Verified, Page):
         FieldPanel("body"),
         MultiFieldPanel(
             [
-                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("publics", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("themes", widget=CheckboxList),
+                FieldPanel("publics", widget=CheckboxList),
                 FieldPanel("keywords"),
             ],
             heading=_("Classement"),
@@ -482,7 +500,7 @@ class FichePage(OwnedPage, Verified, Page):
         ),
         MultiFieldPanel(
             [
-                FieldPanel("place_kinds", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("place_kinds", widget=CheckboxList),
                 MultipleChooserPanel("places", label=_("Lieu nommé"), chooser_field_name="structure"),
             ],
             heading=_("Lieux où se rendre"),
@@ -490,8 +508,8 @@ class FichePage(OwnedPage, Verified, Page):
         MultiFieldPanel(
             [
                 FieldPanel("coverage_kind"),
-                FieldPanel("coverage_territories", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("coverage_epcis", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("coverage_territories", widget=CheckboxList),
+                FieldPanel("coverage_epcis", widget=CheckboxList),
                 FieldPanel("coverage_communes"),
             ],
             heading=_("Zone couverte"),
@@ -883,7 +901,7 @@ class UsefulLink(index.Indexed, models.Model):
         FieldPanel("url"),
         FieldPanel("description"),
         FieldPanel("category"),
-        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("themes", widget=CheckboxList),
         FieldPanel("sort_order"),
     ]
     search_fields = [index.SearchField("title"), index.SearchField("description")]

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .widgets import CheckboxList
+
 
 class ChoiceListField(models.JSONField):
     """`["a", "b"]` where each item is one of `item_choices`; edited as checkboxes."""
@@ -32,7 +34,7 @@ class ChoiceListField(models.JSONField):
             help_text=self.help_text,
             choices=self.item_choices,
             required=not self.blank,
-            widget=forms.CheckboxSelectMultiple,
+            widget=CheckboxList,
         )
 
     def labels(self, values):

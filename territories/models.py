@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -56,6 +55,7 @@ from .opening_hours import (
     slots_expression,
 )
 from .ownership import OwnedPage
+from .widgets import CheckboxList
 
 PRO_PERMISSION = "territories.view_professional_content"
 # The Wagtail hook through which other apps add sections to a structure's page: each function
@@ -483,7 +483,7 @@ class TerritoirePage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
-        FieldPanel("epcis", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("epcis", widget=CheckboxList),
         FieldPanel("communes"),
         FieldPanel("is_illustrative"),
     ]
@@ -528,6 +528,16 @@ class TerritoirePage(Page):
 # --- Structures -------------------------------------------------------------------------
 
 
+# Wagtail's "for search engines" fields, without "show in menus": no menu of the site is built
+# from pages (home/templates), and fiches and structures would never be in one.
+OWNED_PAGE_PROMOTE_PANELS = [
+    MultiFieldPanel(
+        [FieldPanel("slug"), FieldPanel("seo_title"), FieldPanel("search_description")],
+        heading=_("Pour les moteurs de recherche"),
+    )
+]
+
+
 def owned_page_edit_handler(content_panels, pro_panels, settings_panels):
     """The editor of pages that owners keep (structures, fiches): the professional-only
     fields get a tab of their own, so nobody fills them in by mistake."""
@@ -535,7 +545,7 @@ def owned_page_edit_handler(content_panels, pro_panels, settings_panels):
         [
             ObjectList(content_panels, heading=_("Contenu")),
             ObjectList(pro_panels, heading=_("Usage professionnel")),
-            ObjectList(Page.promote_panels, heading=_("Référencement")),
+            ObjectList(OWNED_PAGE_PROMOTE_PANELS, heading=_("Référencement")),
             ObjectList(settings_panels, heading=_("Paramètres")),
         ]
     )

@@ -8,6 +8,7 @@ from django.test import Client
 from fiches.models import FichePage
 from moderation.roles import Role, install_roles
 from tests import builders, pdf
+from tests.html import has
 
 pytestmark = pytest.mark.django_db
 MARKER = "SECRET-PRO-5b7d"
@@ -123,11 +124,11 @@ def http_can(client, action, network):
     if action == "edit_other":
         return client.get(f"/admin/pages/{other.pk}/edit/").status_code == 200
     if action == "publish":
-        return 'name="action-publish"' in client.get(f"/admin/pages/{fiche.pk}/edit/").content.decode()
+        return has(client.get(f"/admin/pages/{fiche.pk}/edit/"), '//*[@name="action-publish"]')
     if action == "delete":
         return client.get(f"/admin/pages/{other.pk}/delete/").status_code == 200
     if action == "assign_owners":
-        return 'name="owners"' in client.get(f"/admin/pages/{fiche.pk}/edit/").content.decode()
+        return has(client.get(f"/admin/pages/{fiche.pk}/edit/"), '//*[@name="owners"]')
     if action == "manage_accounts":
         return client.get("/admin/comptes/inviter/").status_code == 200
     raise ValueError(action)

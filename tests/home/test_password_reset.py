@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from moderation.roles import Role, install_roles
 from tests import builders
+from tests.html import has
 from tests.mail import sent_mail
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_a_professional_resets_a_forgotten_password_and_signs_in_on_the_site(cli
     )
     html = done.content.decode()
     assert "Mot de passe modifié" in html
-    assert 'href="/connexion/"' in html  # not only the admin's login, closed to professionals
+    assert has(html, '//a[@href="/connexion/"]')  # not only the admin's login, closed to professionals
 
     client.logout()
     signed_in = client.post("/connexion/", {"username": "agent", "password": "Nouveau-mot-2026!"})

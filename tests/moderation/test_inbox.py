@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from moderation.models import ErrorReport, ReportStatus
+from tests.html import has
 
 from .conftest import VALID
 
@@ -28,8 +29,8 @@ def test_moderators_see_every_report_with_counts_and_the_editor_link(network):
 
     assert "Aide alimentaire" in html and "CCAS d’Autun" in html
     assert "Nouveau : <strong>1</strong>" in html and "Corrigé : <strong>1</strong>" in html
-    assert f'href="/admin/pages/{network["fiche"].pk}/edit/"' in html
-    assert f'name="ids" value="{fiche_report.pk}"' in html
+    assert has(html, f'//a[@href="/admin/pages/{network["fiche"].pk}/edit/"]')
+    assert has(html, f'//input[@name="ids"][@value="{fiche_report.pk}"]')
 
 
 def test_owners_see_the_reports_on_their_own_pages_only(network):
