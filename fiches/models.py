@@ -50,7 +50,7 @@ from territories.widgets import CheckboxList
 from . import coverage, result_cache, search_rows
 from .blocks import FicheBodyBlock
 from .commune_choice import chosen_commune
-from .forms import FichePageForm
+from .forms import FichePageForm, UsefulLinkForm
 from .result_cache import forget_results
 
 PRO_PERMISSION = "fiches.view_professional_content"
@@ -896,6 +896,7 @@ class UsefulLink(index.Indexed, models.Model):
 
     objects = UsefulLinkQuerySet.as_manager()
 
+    base_form_class = UsefulLinkForm
     panels = [
         FieldPanel("title"),
         FieldPanel("url"),

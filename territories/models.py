@@ -31,7 +31,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, ShowInMenusMixin
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtailgeowidget.panels import LeafletPanel
@@ -528,14 +528,9 @@ class TerritoirePage(Page):
 # --- Structures -------------------------------------------------------------------------
 
 
-# Wagtail's "for search engines" fields, without "show in menus": no menu of the site is built
-# from pages (home/templates), and fiches and structures would never be in one.
-OWNED_PAGE_PROMOTE_PANELS = [
-    MultiFieldPanel(
-        [FieldPanel("slug"), FieldPanel("seo_title"), FieldPanel("search_description")],
-        heading=_("Pour les moteurs de recherche"),
-    )
-]
+# Wagtail's promote panels without its "show in menus" one: no menu of the site is built from
+# pages (home/templates), and fiches and structures would never be in one.
+OWNED_PAGE_PROMOTE_PANELS = [p for p in Page.promote_panels if p not in ShowInMenusMixin.promote_panels]
 
 
 def owned_page_edit_handler(content_panels, pro_panels, settings_panels):

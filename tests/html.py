@@ -1,7 +1,7 @@
 """Pages read as a browser reads them: elements found by XPath in the parsed document, whatever
-the quoting and the order of their attributes (the admin's pages are minified,
-cms/middleware.py). A test that looked for `name="owners"` in the admin's text would find it
-absent whether the field is there or not."""
+the quoting and the order of their attributes. A test that looks for `name="owners"` in a page's
+text says whether the HTML is written that way, not whether the field is there (a minifier or a
+Wagtail upgrade that writes `name=owners` would make "absent" checks pass whatever the page)."""
 
 import lxml.html
 

@@ -179,3 +179,31 @@ def test_the_owned_pages_editor_keeps_the_search_engine_fields_but_not_the_menus
         True,
     ]
     assert not find(editor_page, '//*[@name="show_in_menus"]')
+
+
+def test_a_useful_links_themes_are_ticked_under_their_category_too(editor):
+    """The same themes, the same list, in the useful links' editor (one form rule,
+    `fiches.forms.ThemesUnderCategories`): 147 queries there before, one per theme."""
+    from django.urls import reverse
+
+    from fiches.models import UsefulLink
+
+    client, _pages = editor
+    for c in range(4):
+        category = Theme.objects.create(name=f"Catégorie {c}", slug=f"cat-{c}")
+        for t in range(10):
+            Theme.objects.create(name=f"Thème {c}.{t}", slug=f"theme-{c}-{t}", parent=category)
+    link = UsefulLink.objects.create(
+        title="Service-public.fr", url="https://www.service-public.fr/", category="droits"
+    )
+    link.themes.set([Theme.objects.get(slug="theme-2-3")])
+    url = reverse("wagtailsnippets_fiches_usefullink:edit", args=[link.pk])
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200
+    group = find(response, '//fieldset[legend="Catégorie 2"]')[0]
+    assert group.xpath("label[normalize-space(.)='Thème 2.3']/input/@checked")
+    theme_queries = [q for q in queries.captured_queries if 'FROM "fiches_theme"' in q["sql"]]
+    assert len(theme_queries) <= 4, len(theme_queries)
