@@ -45,7 +45,7 @@ from territories.models import (  # noqa: F401 (add_months and ReviewInterval re
 )
 from territories.opening_hours import describe_text
 from territories.ownership import OwnedPage
-from territories.widgets import CheckboxList
+from territories.widgets import CheckboxList, TagInput
 
 from . import coverage, result_cache, search_rows
 from .blocks import FicheBodyBlock
@@ -491,17 +491,22 @@ class FichePage(OwnedPage, Verified, Page):
             [
                 FieldPanel("themes", widget=CheckboxList),
                 FieldPanel("publics", widget=CheckboxList),
-                FieldPanel("keywords"),
+                FieldPanel("keywords", widget=TagInput(placeholder=_("Un mot-clé, puis Entrée"))),
             ],
             heading=_("Classement"),
         ),
+        # A list's label names one row: it heads each row ("Structure porteuse 1") and its add
+        # button ("Ajouter : structure porteuse"); the heading names the list.
         MultipleChooserPanel(
-            "carriers", label=_("Structures qui portent le dispositif"), chooser_field_name="structure"
+            "carriers",
+            heading=_("Structures qui portent le dispositif"),
+            label=_("structure porteuse"),
+            chooser_field_name="structure",
         ),
         MultiFieldPanel(
             [
                 FieldPanel("place_kinds", widget=CheckboxList),
-                MultipleChooserPanel("places", label=_("Lieu nommé"), chooser_field_name="structure"),
+                MultipleChooserPanel("places", label=_("lieu nommé"), chooser_field_name="structure"),
             ],
             heading=_("Lieux où se rendre"),
         ),
@@ -530,7 +535,7 @@ class FichePage(OwnedPage, Verified, Page):
             heading=_("Accès au service"),
         ),
         InlinePanel("links", heading=_("Liens utiles"), label=_("lien")),
-        InlinePanel("attachments", heading=_("Pièces jointes"), label=_("document")),
+        InlinePanel("attachments", heading=_("Pièces jointes"), label=_("pièce jointe")),
         MultiFieldPanel(
             [FieldPanel("last_verified"), FieldPanel("review_interval")],
             heading=_("Vérification"),

@@ -30,6 +30,16 @@ def _descriptions(structures):
     return {s.pk: _described(s) for s in structures}
 
 
+def leaflet_words():
+    """Leaflet's own words, which are English: its zoom buttons' titles and the title of its
+    credit. The public maps and the admin's location map (widgets.LocationMap) set them."""
+    return {
+        "zoomIn": _("Zoom avant"),
+        "zoomOut": _("Zoom arrière"),
+        "leafletTitle": _("Une bibliothèque JavaScript pour les cartes interactives"),
+    }
+
+
 def map_data(structures, request=None, commune=None):
     """The JSON given to the map script. `structures` is [structure] or [(structure, km)]."""
     placed, seen = [], set()
@@ -62,4 +72,5 @@ def map_data(structures, request=None, commune=None):
             "approximate": _("position approximative (centre de la commune)"),
             "km": _("km"),
         },
+        "words": leaflet_words(),
     }

@@ -34,7 +34,6 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager, PageViewRestriction, ShowInMenusMixin
 from wagtail.query import PageQuerySet
 from wagtail.search import index
-from wagtailgeowidget.panels import LeafletPanel
 
 from . import coverage, jsonld
 from .geo import haversine_km, normalize_name, parse_point
@@ -55,7 +54,7 @@ from .opening_hours import (
     slots_expression,
 )
 from .ownership import OwnedPage
-from .widgets import CheckboxList
+from .widgets import CheckboxList, LocationMap
 
 PRO_PERMISSION = "territories.view_professional_content"
 # The Wagtail hook through which other apps add sections to a structure's page: each function
@@ -876,7 +875,7 @@ class StructurePage(OwnedPage, Verified, Page):
                 FieldPanel("address"),
                 FieldPanel("address_complement"),
                 FieldRowPanel([FieldPanel("postal_code"), FieldPanel("commune")]),
-                LeafletPanel("location", address_field="address"),
+                FieldPanel("location", widget=LocationMap(address_field="address", srid=4326)),
             ],
             heading=_("Adresse"),
         ),

@@ -2,6 +2,7 @@
 Wagtail's French) is complete and compiled; the admin's words a new user met in English or
 misspelt read in French; the project's own strings proofread."""
 
+import json
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from django.core.management import call_command
 from fiches.models import Theme
 from moderation.forms import ErrorReportForm
 from tests import builders
+from tests.html import document
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "locale" / "fr" / "LC_MESSAGES"
 MSGFMT = shutil.which("msgfmt")
@@ -85,3 +87,36 @@ def test_counts_of_one_fiche_are_singular(client, db):
     html = client.get("/recherche/", {"q": "colis"}).content.decode()
     assert "1 fiches" not in re.sub(r"<[^>]+>", "", html)
     assert 'Alimentation <span class="count">(1<span class="visually-hidden"> fiche</span>)' in html
+
+
+def test_the_fiche_editors_add_buttons_name_what_they_add(admin_client):
+    pages = builders.site()
+    page = builders.fiche(pages["fiche_index"], "Colis alimentaire")
+    buttons = [
+        " ".join(button.text_content().split())
+        for button in document(admin_client.get(f"/admin/pages/{page.pk}/edit/")).xpath(
+            '//button[contains(@class, "chooser__choose-button") and (contains(@id, "-ADD") or contains(@id, "-OPEN_MODAL"))]'
+        )
+    ]
+    assert buttons == [
+        "Ajouter : structure porteuse",
+        "Ajouter : lieu nommé",
+        "Ajouter : lien",
+        "Ajouter : pièce jointe",
+    ]
+
+
+def test_the_structure_editors_location_map_speaks_french(admin_client):
+    pages = builders.site()
+    autun = builders.commune(builders.AUTUN)
+    structure = builders.structure(pages["structure_index"], autun, "CCAS d’Autun")
+    page = document(admin_client.get(f"/admin/pages/{structure.pk}/edit/"))
+    options = json.loads(page.xpath('//input[@name="location"]/@data-leaflet-field-options-value')[0])
+    assert options["translations"]["enter_location"] == "Latitude,longitude"
+    assert options["translations"]["error_message_invalid_location"].startswith("Position non valide")
+    words = json.loads(page.xpath('//script[contains(@src, "leaflet-words.js")]/@data-words')[0])
+    assert words == {
+        "zoomIn": "Zoom avant",
+        "zoomOut": "Zoom arrière",
+        "leafletTitle": "Une bibliothèque JavaScript pour les cartes interactives",
+    }

@@ -187,6 +187,7 @@ GEO_WIDGET_LEAFLET_TILE_LAYER = os.environ.get(
 # Empty: the maps show markers without a background (tests, closed networks).
 TERRITORIES_MAP_TILE_URL = GEO_WIDGET_LEAFLET_TILE_LAYER
 TERRITORIES_MAP_ATTRIBUTION = os.environ.get("REPERES_TILE_ATTRIBUTION", "© contributeurs OpenStreetMap")
+GEO_WIDGET_LEAFLET_TILE_LAYER_OPTIONS = {"attribution": TERRITORIES_MAP_ATTRIBUTION}
 
 # --- Content-Security-Policy (django-csp) ---------------------------------------------------------
 # The public site runs no inline script and no inline style: every script and style sheet is a
@@ -210,12 +211,11 @@ CONTENT_SECURITY_POLICY = {
 # Wagtail's admin (8.0) still runs inline scripts (the page explorer, InlinePanel, date and time
 # choosers) and its vendor.js (the rich text editor) inserts <style> elements: without
 # 'unsafe-inline' for both, Chromium blocks them (seen with the browser journeys, tests/journeys).
-# So the admin's pages, and only they, allow it. The location field (wagtailgeowidget) loads
-# Leaflet from unpkg.com; image uploads preview blob: URLs.
+# So the admin's pages, and only they, allow it. Image uploads preview blob: URLs.
 REPERES_ADMIN_URL_PREFIX = "/admin/"
 REPERES_ADMIN_CSP_UPDATE = {
-    "script-src": ["'unsafe-inline'", "https://unpkg.com"],
-    "style-src": ["'unsafe-inline'", "https://unpkg.com"],
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
     "img-src": ["blob:"],
 }
 # Wagtail's admin would ask releases.wagtail.io for a newer version from every dashboard (a

@@ -12,7 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests never depend on an external tile server or media left by a demo run.
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 REPERES_ALLOW_DEMO = True
-TERRITORIES_MAP_TILE_URL = ""
+# The admin's location map (wagtailgeowidget) with no tile server requests none either.
+TERRITORIES_MAP_TILE_URL = GEO_WIDGET_LEAFLET_TILE_LAYER = ""
 # Sign-in throttling is on in the tests; this subclass of axes' backend also lets Django's test
 # client sign in (Client.login passes no request).
 AUTHENTICATION_BACKENDS = [

@@ -136,6 +136,9 @@ def test_axe_finds_no_violation_on_the_admin_pages_the_project_adds(journey, net
         "/admin/reperes/besoins-sans-reponse/",
         "/admin/comptes/",
         "/admin/mes-pages/",
+        # The editors of the page types the project adds, with a list row of each kind.
+        f"/admin/pages/{network['colis'].pk}/edit/",
+        f"/admin/pages/{network['ccas'].pk}/edit/",
     ):
         journey.get(path)
         violations = axe_violations(driver)
@@ -166,3 +169,28 @@ def test_the_map_speaks_french_and_a_popups_link_comes_right_after_its_marker(jo
     # Escape closes the popup and the focus goes back to its marker.
     link.send_keys(Keys.ESCAPE)
     journey.wait(lambda d: d.switch_to.active_element.get_attribute("title") == name)
+
+
+def test_the_structure_editors_location_map_comes_from_the_site_and_speaks_french(journey, network, driver):
+    """wagtailgeowidget would load Leaflet from unpkg.com: on a network that cannot reach it, the
+    editor's map stayed empty with an error; and its words were English."""
+    driver.set_window_size(1366, 900)
+    sign_in(journey, "moderateur", path="/admin/login/")
+    journey.get(f"/admin/pages/{network['ccas'].pk}/edit/")
+    journey.wait_for(".leaflet-field .leaflet-marker-icon")
+    assert journey.find(".leaflet-field .leaflet-control-zoom-in").get_attribute("title") == "Zoom avant"
+    assert journey.find(".leaflet-field .leaflet-control-zoom-out").get_attribute("title") == "Zoom arrière"
+    credit = journey.find(".leaflet-field .leaflet-control-attribution a")
+    assert credit.get_attribute("title") == "Une bibliothèque JavaScript pour les cartes interactives"
+    assert "contributors" not in journey.find(".leaflet-field .leaflet-control-attribution").text
+    marker = journey.find(".leaflet-field .leaflet-marker-icon")
+    assert driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", marker) > 0
+    loaded = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert [url for url in loaded if not url.startswith(journey.base_url)] == []
+    assert any(url.endswith(".js") and "/territories/vendor/leaflet-1.9.4/leaflet" in url for url in loaded)
+    # The box where a position is typed is the one the field's label names.
+    box = journey.find("#id_location_latlng")
+    assert journey.find("label[for='id_location_latlng']").text.startswith("Position")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", box)
+    journey.screenshot("carte-de-la-structure")
+    journey.check()

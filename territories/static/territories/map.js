@@ -10,8 +10,8 @@
   container.hidden = false;
   L.Icon.Default.imagePath = source.dataset.images || (document.querySelector('script[src*="leaflet.js"]').src.replace(/leaflet\.js.*$/, "images/"));
   // Leaflet's own words are English: its zoom buttons' titles and the attribution's prefix are
-  // set here from the page's translated labels (data-* of #carte).
-  var words = container.dataset;
+  // set here from the translated words of the data (territories.maps.leaflet_words).
+  var words = data.words;
   var map = L.map(container, { keyboard: true, scrollWheelZoom: false, zoomControl: false });
   L.control.zoom({ zoomInTitle: words.zoomIn, zoomOutTitle: words.zoomOut }).addTo(map);
   map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="' + words.leafletTitle + '">Leaflet</a>');
