@@ -32,14 +32,10 @@ class LocationMap(LeafletField):
     """wagtailgeowidget's location map with Leaflet served by the site (the copy the public maps
     use, static/territories/vendor/) instead of unpkg.com, which wagtailgeowidget writes into its
     media: no third-party request from the admin, and a map on a network that cannot reach
-    unpkg.com. Leaflet's own words are set in French (leaflet-words.js, its data-words) before the map is
-    drawn."""
+    unpkg.com. Leaflet's own words are set in French (leaflet-words.js, its data-words) before
+    the map is drawn."""
 
     LEAFLET = "territories/vendor/leaflet-1.9.4/"
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("id_prefix", "id_")
-        super().__init__(**kwargs)
 
     def id_for_label(self, id_):
         """The field's label names the box where a position is typed (the widget writes it beside
