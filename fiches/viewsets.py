@@ -1,7 +1,8 @@
 """Admin screens for the taxonomy, as declarations (registered in wagtail_hooks.py)."""
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.ui.tables import Column
+from wagtail.admin.ui.tables import BooleanColumn, Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Public, Synonym, Theme, UsefulLink
@@ -40,7 +41,12 @@ class SynonymViewSet(SnippetViewSet):
     model = Synonym
     icon = "search"
     menu_label = _("Synonymes et sigles")
-    list_display = ["term", "equivalents", "both_ways"]
+    # A yes/no column (icons), named by the field.
+    list_display = [
+        "term",
+        "equivalents",
+        BooleanColumn("both_ways", label=capfirst(Synonym._meta.get_field("both_ways").verbose_name)),
+    ]
     list_filter = ["both_ways"]
     search_fields = ["term", "equivalents"]
     ordering = ["key"]

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from fiches.models import Theme
+from fiches.models import Synonym, Theme
 from moderation.forms import ErrorReportForm
 from tests import builders
 from tests.html import document
@@ -120,3 +120,20 @@ def test_the_structure_editors_location_map_speaks_french(admin_client):
         "zoomOut": "Zoom arrière",
         "leafletTitle": "Une bibliothèque JavaScript pour les cartes interactives",
     }
+
+
+def test_yes_no_columns_read_in_french(admin_client):
+    # install_reperes (the fixture) installs synonyms both ways and one way.
+    assert Synonym.objects.filter(both_ways=True).exists() and Synonym.objects.filter(both_ways=False).exists()
+    synonyms = visible_text(admin_client.get("/admin/snippets/fiches/synonym/"))
+    assert "Dans les deux sens" in synonyms and "Both ways" not in synonyms
+    assert " oui " in synonyms and " non " in synonyms
+    assert "True" not in synonyms and "False" not in synonyms
+    users = visible_text(admin_client.get("/admin/users/"))
+    assert " oui " in users and "True" not in users
+
+
+def test_the_account_page_offers_no_time_zone_but_the_departements(admin_client, settings):
+    page = document(admin_client.get("/admin/account/"))
+    assert not page.xpath('//select[contains(@name, "time_zone")]')
+    assert settings.WAGTAIL_USER_TIME_ZONES == [settings.TIME_ZONE]

@@ -122,7 +122,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français"))]
-TIME_ZONE = "Europe/Paris"
+# The département's time zone (an overseas département has its own): every date of the site and
+# the admin is read in it. One zone for the whole network, so the admin offers no choice of
+# zone (Wagtail's list of every zone the system knows also held "localtime", which browsers
+# refuse: the account page's script failed on it).
+TIME_ZONE = os.environ.get("REPERES_TIME_ZONE", "Europe/Paris")
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]

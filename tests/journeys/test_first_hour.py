@@ -136,6 +136,7 @@ def test_axe_finds_no_violation_on_the_admin_pages_the_project_adds(journey, net
         "/admin/reperes/besoins-sans-reponse/",
         "/admin/comptes/",
         "/admin/mes-pages/",
+        "/admin/account/",
         # The editors of the page types the project adds, with a list row of each kind.
         f"/admin/pages/{network['colis'].pk}/edit/",
         f"/admin/pages/{network['ccas'].pk}/edit/",
