@@ -124,7 +124,9 @@ def test_the_structure_editors_location_map_speaks_french(admin_client):
 
 def test_yes_no_columns_read_in_french(admin_client):
     # install_reperes (the fixture) installs synonyms both ways and one way.
-    assert Synonym.objects.filter(both_ways=True).exists() and Synonym.objects.filter(both_ways=False).exists()
+    assert (
+        Synonym.objects.filter(both_ways=True).exists() and Synonym.objects.filter(both_ways=False).exists()
+    )
     synonyms = visible_text(admin_client.get("/admin/snippets/fiches/synonym/"))
     assert "Dans les deux sens" in synonyms and "Both ways" not in synonyms
     assert " oui " in synonyms and " non " in synonyms
