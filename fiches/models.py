@@ -266,6 +266,7 @@ class FicheIndexPage(Page):
 
     class Meta:
         verbose_name = _("index des fiches")
+        verbose_name_plural = _("index des fiches")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -23,6 +23,7 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("page d’accueil")
+        verbose_name_plural = _("pages d’accueil")
 
     def get_context(self, request, *args, **kwargs):
         from fiches.models import FicheIndexPage, FichePage, Theme
@@ -48,6 +49,7 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("page simple")
+        verbose_name_plural = _("pages simples")
 
 
 @register_setting(icon="cog")
@@ -89,6 +91,7 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("réglages du site")
+        verbose_name_plural = _("réglages du site")
 
     @property
     def display_departement_name(self):

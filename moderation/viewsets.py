@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -190,6 +191,7 @@ class ErrorReportAdmin(ModelAdmin):
     index_view_class = ReportIndexView
     edit_view_class = ReportEditView
     index_template_name = "moderation/admin/report_index.html"
+    index_view_extra_css = ["moderation/reports.css"]
     inspect_template_name = "moderation/admin/report_inspect.html"
     list_display = (
         "select",
@@ -269,10 +271,18 @@ class ErrorReportAdmin(ModelAdmin):
     owner.short_description = gettext_lazy("Responsable")
 
     def received(self, obj):
+        """The age first (what a moderator sorts by in their head), the date under it."""
+        days = obj.age_days
+        if days == 0:
+            age = _("aujourd’hui")
+        elif days == 1:
+            age = _("hier")
+        else:
+            age = ngettext("il y a %(n)d jour", "il y a %(n)d jours", days) % {"n": days}
         return format_html(
             '<span class="w-whitespace-nowrap">{}</span><br><small class="w-whitespace-nowrap">{}</small>',
-            timezone.localtime(obj.created_at).strftime("%d/%m/%Y %H:%M"),
-            _("il y a %(n)d j") % {"n": obj.age_days},
+            age,
+            timezone.localtime(obj.created_at).strftime("%d/%m/%Y"),
         )
 
     received.short_description = gettext_lazy("Reçu le")

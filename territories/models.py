@@ -439,6 +439,7 @@ class DepartementPage(Page):
 
     class Meta:
         verbose_name = _("page du département")
+        verbose_name_plural = _("pages du département")
 
     def communes(self):
         return Commune.objects.of_departement(self.code)
@@ -582,6 +583,7 @@ class StructureIndexPage(Page):
 
     class Meta:
         verbose_name = _("annuaire des structures")
+        verbose_name_plural = _("annuaires des structures")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -1188,6 +1190,7 @@ class CoverageSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("modèle de couverture territoriale")
+        verbose_name_plural = _("modèles de couverture territoriale")
 
     def clean(self):
         super().clean()

@@ -139,3 +139,25 @@ def test_the_account_page_offers_no_time_zone_but_the_departements(admin_client,
     page = document(admin_client.get("/admin/account/"))
     assert not page.xpath('//select[contains(@name, "time_zone")]')
     assert settings.WAGTAIL_USER_TIME_ZONES == [settings.TIME_ZONE]
+
+
+def test_page_types_and_settings_have_their_plural_written():
+    """Django makes a plural by adding "s" to the whole name: "page d’accueils", "index des
+    fichess" in Wagtail's lists and reports. Every name of several words states its plural."""
+    from django.apps import apps
+    from wagtail.contrib.settings.models import BaseSiteSetting
+    from wagtail.models import Page
+
+    shown = [
+        model
+        for app in ("home", "fiches", "territories", "moderation")
+        for model in apps.get_app_config(app).get_models()
+        if issubclass(model, (Page, BaseSiteSetting)) or hasattr(model, "panels")
+    ]
+    assert len(shown) > 10
+    missing = [
+        model._meta.label
+        for model in shown
+        if " " in str(model._meta.verbose_name) and "verbose_name_plural" not in model._meta.original_attrs
+    ]
+    assert missing == []

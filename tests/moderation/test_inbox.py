@@ -159,7 +159,29 @@ def test_the_inbox_reads_at_a_glance_page_category_status_owner_and_age(network)
     assert '<span class="w-status w-status--primary">Nouveau</span>' in fiche_row
     assert "Rania" in fiche_row  # the fiche's owner
     assert "paul" in next(r for r in rows if "CCAS d’Autun" in r)  # the structure's owner
-    assert "il y a 0 j" in fiche_row
+    assert "aujourd’hui" in fiche_row  # the age, then the date
+
+
+def test_the_inbox_tells_a_reports_age_in_words(network):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.models import ErrorReport
+
+    for days in (1, 9):
+        report = report_on(network["fiche"])
+        ErrorReport.objects.filter(pk=report.pk).update(created_at=timezone.now() - timedelta(days=days))
+    text = " ".join(logged(network["moderator"]).get(INBOX).content.decode().split())
+    assert "hier" in text and "il y a 9 jours" in text
+
+
+def test_an_empty_inbox_says_where_reports_come_from_and_offers_no_bulk_change(network):
+    html = logged(network["moderator"]).get(INBOX).content.decode()
+    assert "Aucun signalement pour l’instant" in html
+    assert "Aucun signalements" not in html and 'id="bulk-form"' not in html
+    report_on(network["fiche"])
+    assert 'id="bulk-form"' in logged(network["moderator"]).get(INBOX).content.decode()
 
 
 def test_the_inbox_reads_the_owners_without_a_query_per_row(network):
