@@ -2,6 +2,8 @@
 reader's list of headings is how its user skims a page, and Wagtail's accessibility checker
 (the editors' toolbar on the public pages) reports a skipped level on every page that has one."""
 
+from itertools import pairwise
+
 import pytest
 from django.test import Client
 
@@ -15,13 +17,15 @@ def site(db):
     pages = builders.site()
     autun = builders.commune(builders.AUTUN)
     ccas = builders.structure(pages["structure_index"], autun, "CCAS d’Autun")
-    fiche = builders.fiche(pages["fiche_index"], "Aide alimentaire", coverage=CoverageKind.DEPARTEMENT, places=[ccas])
+    fiche = builders.fiche(
+        pages["fiche_index"], "Aide alimentaire", coverage=CoverageKind.DEPARTEMENT, places=[ccas]
+    )
     return {**pages, "autun": autun, "ccas": ccas, "fiche": fiche}
 
 
 def skipped_levels(html):
     levels = [int(h.tag[1]) for h in document(html).iter("h1", "h2", "h3", "h4", "h5", "h6")]
-    return [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    return [(a, b) for a, b in pairwise(levels) if b > a + 1]
 
 
 def test_no_public_page_skips_a_heading_level(site):
