@@ -3,6 +3,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from territories.models import StructurePage
@@ -70,9 +71,12 @@ class OrientationForm(forms.ModelForm):
         if places is None:
             del self.fields["structure"]
         else:
-            self.fields["structure"].queryset = StructurePage.objects.filter(
-                pk__in=[p.pk for p in places]
-            ).select_related("commune")
+            # In the order given (the nearest first, or the fiche's order).
+            self.fields["structure"].queryset = (
+                StructurePage.objects.filter(pk__in=[p.pk for p in places])
+                .select_related("commune")
+                .order_by(Case(*(When(pk=p.pk, then=Value(i)) for i, p in enumerate(places))))
+            )
             if len(places) == 1:
                 self.fields["structure"].initial = places[0].pk
         if not self.is_bound:

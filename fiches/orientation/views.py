@@ -83,7 +83,10 @@ def _send_orientation(request, form, fiche, structure):
 @professional_required
 def orient_from_fiche(request, fiche_id):
     fiche = _visible_fiche(fiche_id)
-    places = fiche.place_structures()
+    # The nearest first when the agent has chosen the person's commune (the search's, or the
+    # one the session remembers); otherwise the fiche's own order.
+    commune, _typed, _candidates = chosen_commune(request)
+    places = [s for s, _km in fiche.nearest_places(commune)]
     reachable = [s for s in places if s.orientation_contact]
     unreachable = [s for s in places if not s.orientation_contact]
     form = OrientationForm(request.POST or None, places=reachable) if reachable else None
@@ -95,6 +98,7 @@ def orient_from_fiche(request, fiche_id):
     context = {
         "fiche": fiche,
         "structure": None,
+        "commune": commune if commune is not None and commune.has_position else None,
         "form": form,
         "unreachable": unreachable,
         "consent": consent_text(reachable[0].title if len(reachable) == 1 else None),

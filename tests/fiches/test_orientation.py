@@ -97,6 +97,26 @@ def orient(client, network, place=None, **data):
     return client.post(f"/orienter/fiche/{network['fiche'].pk}/", payload)
 
 
+def test_the_places_to_orient_to_come_nearest_first_once_the_commune_is_known(client, network):
+    from tests.html import document
+
+    signed_in(client, network["agent"])
+    creusot = builders.commune(builders.LE_CREUSOT)
+
+    def offered(query=""):
+        page = document(client.get(f"/orienter/fiche/{network['fiche'].pk}/{query}").content)
+        return [int(v) for v in page.xpath('//input[@name="structure"]/@value')], page
+
+    order, page = offered()  # the fiche's order
+    assert order == [network["ccas"].pk, network["mds"].pk]
+    assert "les plus proches" not in page.text_content()
+    order, page = offered(f"?insee={creusot.insee_code}")
+    assert order == [network["mds"].pk, network["ccas"].pk]
+    assert "Les lieux les plus proches de Le Creusot d’abord." in " ".join(page.text_content().split())
+    fiche_page = document(client.get(f"{network['fiche'].url}?insee={creusot.insee_code}").content)
+    assert fiche_page.xpath(f'//a[@href="/orienter/fiche/{network["fiche"].pk}/?insee={creusot.insee_code}"]')
+
+
 def answer_link(message):
     return re.search(r"http://[^/\s]+(/orientations/reponse/[^/\s]+/)", message.body).group(1)
 
