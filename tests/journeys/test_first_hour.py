@@ -148,16 +148,21 @@ def test_axe_finds_no_violation_on_the_admin_pages_the_project_adds(journey, net
     assert not found, json.dumps(found, ensure_ascii=False, indent=1)
 
 
+def assert_leaflet_speaks_french(journey, map_selector):
+    """Leaflet's own words (its zoom buttons' titles, its credit's title), set in French."""
+    assert journey.find(f"{map_selector} .leaflet-control-zoom-in").get_attribute("title") == "Zoom avant"
+    assert journey.find(f"{map_selector} .leaflet-control-zoom-out").get_attribute("title") == "Zoom arrière"
+    credit = journey.find(f"{map_selector} .leaflet-control-attribution a")
+    assert credit.get_attribute("title") == "Une bibliothèque JavaScript pour les cartes interactives"
+
+
 def test_the_map_speaks_french_and_a_popups_link_comes_right_after_its_marker(journey, network, driver):
     from selenium.webdriver.common.keys import Keys
 
     driver.set_window_size(1366, 900)
     journey.get(f"/communes/{network['autun'].insee_code}/")
     journey.wait_for(".leaflet-marker-icon")
-    assert journey.find(".leaflet-control-zoom-in").get_attribute("title") == "Zoom avant"
-    assert journey.find(".leaflet-control-zoom-out").get_attribute("title") == "Zoom arrière"
-    prefix = journey.find(".leaflet-control-attribution a")
-    assert prefix.get_attribute("title") == "Une bibliothèque JavaScript pour les cartes interactives"
+    assert_leaflet_speaks_french(journey, ".map")
     assert "Zoom in" not in driver.page_source and "A JavaScript library" not in driver.page_source
 
     marker = journey.find(".leaflet-marker-icon")
@@ -179,10 +184,7 @@ def test_the_structure_editors_location_map_comes_from_the_site_and_speaks_frenc
     sign_in(journey, "moderateur", path="/admin/login/")
     journey.get(f"/admin/pages/{network['ccas'].pk}/edit/")
     journey.wait_for(".leaflet-field .leaflet-marker-icon")
-    assert journey.find(".leaflet-field .leaflet-control-zoom-in").get_attribute("title") == "Zoom avant"
-    assert journey.find(".leaflet-field .leaflet-control-zoom-out").get_attribute("title") == "Zoom arrière"
-    credit = journey.find(".leaflet-field .leaflet-control-attribution a")
-    assert credit.get_attribute("title") == "Une bibliothèque JavaScript pour les cartes interactives"
+    assert_leaflet_speaks_french(journey, ".leaflet-field")
     assert "contributors" not in journey.find(".leaflet-field .leaflet-control-attribution").text
     marker = journey.find(".leaflet-field .leaflet-marker-icon")
     assert driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", marker) > 0
